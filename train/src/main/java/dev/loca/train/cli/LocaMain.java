@@ -17,6 +17,11 @@ public final class LocaMain implements Runnable {
 
   /** Runs the command line and returns the exit code (0 ok, 1 failure, 2 bad usage). */
   public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The configured command line, with our error handlers. */
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new LocaMain());
     cli.setExecutionExceptionHandler(new UserErrorHandler());
     cli.setParameterExceptionHandler((ex, a) -> {
@@ -24,7 +29,7 @@ public final class LocaMain implements Runnable {
           + ex.getCommandLine().getCommandName().replace("loca", "").trim() + " --help')");
       return 2;
     });
-    return cli.execute(args);
+    return cli;
   }
 
   @Override

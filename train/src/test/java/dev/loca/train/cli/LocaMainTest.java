@@ -1,0 +1,71 @@
+package dev.loca.train.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loca.graph.ops.OpCatalog;
+import dev.loca.graph.ops.OpSchema;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class LocaMainTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = LocaMain.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void opsListsEveryCatalogOp() {
+    assertEquals(0, run("ops"));
+    String text = out.toString();
+    for (OpSchema s : OpCatalog.standard().all()) {
+      String domain = s.domain().isEmpty() ? "ai.onnx" : s.domain();
+      assertTrue(text.lines().anyMatch(l -> l.startsWith(domain) && l.contains(" " + s.name() + " ")),
+          "missing " + s.qualifiedName());
+    }
+    assertTrue(text.contains(OpCatalog.standard().all().size() + " ops"), text);
+  }
+
+  @Test
+  void opsFiltersByDomain() {
+    assertEquals(0, run("ops", "--domain", "com.microsoft"));
+    assertFalse(out.toString().contains(" MatMul "));
+    assertTrue(out.toString().contains("AdamWOptimizer"));
+  }
+
+  @Test
+  void unknownDomainIsOneLineAndExitOne() {
+    assertEquals(1, run("ops", "--domain", "org.nowhere"));
+    assertEquals("loca: no ops in domain 'org.nowhere'; domains are ai.onnx and com.microsoft",
+        err.toString().strip());
+  }
+
+  @Test
+  void unknownOptionIsBadUsage() {
+    assertEquals(2, run("ops", "--frobnicate"));
+    String e = err.toString().strip();
+    assertEquals(1, e.lines().count(), e);
+    assertTrue(e.startsWith("loca: Unknown option: '--frobnicate'"), e);
+  }
+
+  @Test
+  void unknownCommandIsBadUsage() {
+    assertEquals(2, run("pretrian"));
+    assertTrue(err.toString().contains("pretrian"), err.toString());
+  }
+
+  @Test
+  void runtimeSelfCheckPasses() {
+    assertEquals(0, run("runtime"));
+    assertTrue(out.toString().contains("CPUExecutionProvider"), out.toString());
+    assertTrue(out.toString().contains("OK"), out.toString());
+  }
+}
