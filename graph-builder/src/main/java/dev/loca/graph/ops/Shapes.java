@@ -121,4 +121,18 @@ public final class Shapes {
     }
     return p;
   }
+
+  /** Number of elements a Slice keeps along an axis of size {@code n}, with ONNX clamping. */
+  public static long sliceLength(long n, long start, long end, long step) {
+    start = start < 0 ? start + n : start;
+    end = end < 0 ? end + n : end;
+    if (step > 0) {
+      start = Math.max(0, Math.min(n, start));
+      end = Math.max(0, Math.min(n, end));
+      return Math.max(0, (end - start + step - 1) / step);
+    }
+    start = Math.max(-1, Math.min(n - 1, start));
+    end = Math.max(-1, Math.min(n - 1, end));
+    return Math.max(0, (start - end + (-step) - 1) / (-step));
+  }
 }

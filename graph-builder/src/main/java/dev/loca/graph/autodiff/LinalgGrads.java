@@ -1,0 +1,96 @@
+package dev.loca.graph.autodiff;
+
+import static dev.loca.graph.autodiff.GradientRules.rule;
+
+import dev.loca.graph.ir.Value;
+import java.util.List;
+import java.util.Map;
+
+/** MatMul and Gemm. Batch broadcasting of MatMul is undone by the engine. */
+final class LinalgGrads {
+  private LinalgGrads() {}
+
+  static void register(Map<String, GradientRules.Entry> m) {
+    rule(m, "MatMul", LinalgGrads::matMul);
+    rule(m, "Gemm", LinalgGrads::gemm);
+  }
+
+  /** Swaps the last two axes. */
+  static Value transposeLast2(GradContext c, Value v) {
+    int r = v.shape().rank();
+    long[] perm = new long[r];
+    for (int i = 0; i < r; i++) {
+      perm[i] = i;
+    }
+    perm[r - 2] = r - 1;
+    perm[r - 1] = r - 2;
+    return c.node("Transpose").inputs(v).ints("perm", perm).build();
+  }
+
+  private static List<Value> matMul(GradContext c) {
+    Value a = c.x(0);
+    Value b = c.x(1);
+    Value dy = c.dy(0);
+    boolean aVec = a.shape().rank() == 1;
+    boolean bVec = b.shape().rank() == 1;
+    Value a2 = aVec ? c.node("Unsqueeze").inputs(a, c.longs(0)).build() : a;
+    Value b2 = bVec ? c.node("Unsqueeze").inputs(b, c.longs(1)).build() : b;
+    Value dy2 = dy;
+    if (aVec) {
+      dy2 = c.node("Unsqueeze").inputs(dy2, c.longs(-2)).build();
+    }
+    if (bVec) {
+      dy2 = c.node("Unsqueeze").inputs(dy2, c.longs(-1)).build();
+    }
+    List<Value> g = c.none();
+    if (c.needs(0)) {
+      Value da = c.op("MatMul", dy2, transposeLast2(c, b2));
+      g.set(0, aVec ? c.op("Reshape", sumLeading(c, da, 1), c.shapeOf(a)) : da);
+    }
+    if (c.needs(1)) {
+      Value db = c.op("MatMul", transposeLast2(c, a2), dy2);
+      g.set(1, bVec ? c.op("Reshape", sumLeading(c, db, 1), c.shapeOf(b)) : db);
+    }
+    return g;
+  }
+
+  /** Sums all axes but the last {@code keep + 1} (a vector operand's batch copies). */
+  private static Value sumLeading(GradContext c, Value v, int keep) {
+    int r = v.shape().rank();
+    int n = r - keep - 1;
+    if (n <= 0) {
+      return v;
+    }
+    long[] axes = new long[n];
+    for (int i = 0; i < n; i++) {
+      axes[i] = i;
+    }
+    return c.node("ReduceSum").inputs(v, c.longs(axes)).attr("keepdims", 0L).build();
+  }
+
+  private static List<Value> gemm(GradContext c) {
+    boolean ta = c.attrs().intAttr("transA") != 0;
+    boolean tb = c.attrs().intAttr("transB") != 0;
+    float alpha = c.attrs().floatAttr("alpha");
+    float beta = c.attrs().floatAttr("beta");
+    Value a = c.x(0);
+    Value b = c.x(1);
+    Value dy = alpha == 1f ? c.dy(0) : c.op("Mul", c.dy(0), c.scalar(c.dy(0), alpha));
+    List<Value> g = c.none();
+    if (c.needs(0)) {
+      // A' = op(A): dA' = dy · op(B)^T; dA = dA' or its transpose
+      g.set(0, ta ? gemm(c, b, dy, tb, true) : gemm(c, dy, b, false, !tb));
+    }
+    if (c.needs(1)) {
+      g.set(1, tb ? gemm(c, dy, a, true, ta) : gemm(c, a, dy, !ta, false));
+    }
+    if (c.hasX(2) && c.needs(2)) {
+      g.set(2, beta == 1f ? c.dy(0) : c.op("Mul", c.dy(0), c.scalar(c.dy(0), beta)));
+    }
+    return g;
+  }
+
+  private static Value gemm(GradContext c, Value x, Value y, boolean tx, boolean ty) {
+    return c.node("Gemm").inputs(x, y).attr("transA", tx ? 1L : 0L).attr("transB", ty ? 1L : 0L).build();
+  }
+}

@@ -1,0 +1,202 @@
+package dev.loca.graph.autodiff;
+
+import static dev.loca.graph.autodiff.ElementwiseGrads.one;
+import static dev.loca.graph.autodiff.GradientRules.rule;
+
+import dev.loca.graph.ir.DataType;
+import dev.loca.graph.ir.Shape;
+import dev.loca.graph.ir.TensorData;
+import dev.loca.graph.ir.Value;
+import dev.loca.graph.ops.Shapes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Ops that move data: the gradient moves back the same way. */
+final class ShapeGrads {
+  private ShapeGrads() {}
+
+  static void register(Map<String, GradientRules.Entry> m) {
+    for (String op : List.of("Reshape", "Squeeze", "Unsqueeze")) {
+      rule(m, op, c -> one(c, c.op("Reshape", c.dy(0), c.shapeOf(c.x(0)))));
+    }
+    rule(m, "Expand", c -> one(c, c.dy(0)));
+    rule(m, "Transpose", c -> {
+      int r = c.x(0).shape().rank();
+      long[] perm = c.attrs().intsAttr("perm").orElse(null);
+      long[] inv = new long[r];
+      for (int i = 0; i < r; i++) {
+        inv[perm == null ? r - 1 - i : (int) perm[i]] = i;
+      }
+      return one(c, c.node("Transpose").inputs(c.dy(0)).ints("perm", inv).build());
+    });
+    rule(m, "Concat", ShapeGrads::concat);
+    rule(m, "Split", c -> {
+      int axis = (int) c.attrs().intAttr("axis");
+      List<Value> parts = new ArrayList<>();
+      for (int i = 0; i < c.node().outputs().size(); i++) {
+        parts.add(c.dyOrZeros(i));
+      }
+      return one(c, c.node("Concat").inputs(parts).attr("axis", (long) axis).build());
+    });
+    rule(m, "Tile", ShapeGrads::tile);
+    rule(m, "Slice", ShapeGrads::slicePortable, ShapeGrads::sliceFused);
+    rule(m, "Gather", ShapeGrads::gatherPortable, c -> one(c, c.msNode("GatherGrad")
+        .inputs(c.shapeOf(c.x(0)), c.x(1), c.dy(0)).attr("axis", c.attrs().intAttr("axis")).build()));
+    rule(m, "GatherElements", c -> one(c, c.node("ScatterElements")
+        .inputs(c.zerosLike(c.x(0)), c.x(1), c.dy(0)).attr("axis", c.attrs().intAttr("axis"))
+        .attr("reduction", "add").build()),
+        c -> one(c, c.msNode("GatherElementsGrad").inputs(c.dy(0), c.shapeOf(c.x(0)), c.x(1))
+            .attr("axis", c.attrs().intAttr("axis")).build()));
+  }
+
+  private static List<Value> concat(GradContext c) {
+    int n = c.node().inputs().size();
+    int rank = c.x(0).shape().rank();
+    long axis = c.attrs().intAttr("axis");
+    int ax = (int) (axis < 0 ? axis + rank : axis);
+    long[] sizes = new long[n];
+    for (int i = 0; i < n; i++) {
+      Shape s = c.x(i).shape();
+      if (!s.dim(ax).isFixed()) {
+        throw new IllegalArgumentException("gradient of '" + c.node().name() + "' needs fixed sizes along axis "
+            + ax + ", got " + s);
+      }
+      sizes[i] = s.dim(ax).size();
+    }
+    List<Value> parts = c.node("Split").inputs(c.dy(0), c.longs(sizes)).attr("axis", (long) ax).build(n);
+    List<Value> g = c.none();
+    for (int i = 0; i < n; i++) {
+      g.set(i, c.needs(i) ? parts.get(i) : null);
+    }
+    return g;
+  }
+
+  private static List<Value> tile(GradContext c) {
+    Shape s = c.x(0).shape();
+    long[] reps = c.attrs().constant(1).map(TensorData::toLongs).orElseThrow(() -> new IllegalArgumentException(
+        "gradient of '" + c.node().name() + "' needs constant repeats"));
+    if (!s.isStatic()) {
+      throw new IllegalArgumentException("gradient of '" + c.node().name() + "' needs a static input shape, got " + s);
+    }
+    long[] dims = s.sizes();
+    long[] split = new long[2 * dims.length];
+    long[] axes = new long[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      split[2 * i] = reps[i];
+      split[2 * i + 1] = dims[i];
+      axes[i] = 2L * i;
+    }
+    Value r = c.op("Reshape", c.dy(0), c.longs(split));
+    Value sum = c.node("ReduceSum").inputs(r, c.longs(axes)).attr("keepdims", 0L).build();
+    return one(c, sum);
+  }
+
+  private static List<Value> sliceFused(GradContext c) {
+    List<Value> in = new ArrayList<>(List.of(c.dy(0), c.shapeOf(c.x(0)), c.x(1), c.x(2)));
+    if (c.hasX(3)) {
+      in.add(c.x(3));
+    }
+    if (c.hasX(4)) {
+      in.add(c.x(4));
+    }
+    return one(c, c.msNode("SliceGrad").inputs(in).build());
+  }
+
+  /** Portable Slice gradient: scatter the output gradient into zeros at the positions the slice read. */
+  private static List<Value> slicePortable(GradContext c) {
+    Shape s = c.x(0).shape();
+    if (!s.isStatic()) {
+      throw new IllegalArgumentException("portable gradient of '" + c.node().name() + "' needs a static input shape, "
+          + "got " + s + "; use the fused flavour");
+    }
+    long[] dims = s.sizes();
+    int rank = dims.length;
+    long[] starts = constant(c, 1);
+    long[] ends = constant(c, 2);
+    long[] axes = c.hasX(3) ? constant(c, 3) : null;
+    long[] steps = c.hasX(4) ? constant(c, 4) : null;
+    long[] from = new long[rank];
+    long[] step = new long[rank];
+    long[] count = dims.clone();
+    java.util.Arrays.fill(step, 1);
+    for (int k = 0; k < starts.length; k++) {
+      int a = (int) (axes == null ? k : axes[k] < 0 ? axes[k] + rank : axes[k]);
+      long st = steps == null ? 1 : steps[k];
+      long n = dims[a];
+      long b = starts[k] < 0 ? starts[k] + n : starts[k];
+      b = st > 0 ? Math.max(0, Math.min(n, b)) : Math.max(-1, Math.min(n - 1, b));
+      from[a] = b;
+      step[a] = st;
+      count[a] = Shapes.sliceLength(n, starts[k], ends[k], st);
+    }
+    int total = 1;
+    for (long n : count) {
+      total *= (int) n;
+    }
+    long[] idx = new long[total * rank];
+    for (int i = 0; i < total; i++) {
+      long rem = i;
+      for (int d = rank - 1; d >= 0; d--) {
+        long pos = count[d] == 0 ? 0 : rem % count[d];
+        rem = count[d] == 0 ? 0 : rem / count[d];
+        idx[i * rank + d] = from[d] + pos * step[d];
+      }
+    }
+    long[] idxShape = new long[rank + 1];
+    System.arraycopy(count, 0, idxShape, 0, rank);
+    idxShape[rank] = rank;
+    Value indices = c.b().constant(TensorData.ofLongs(idxShape, idx));
+    return one(c, c.node("ScatterND").inputs(c.zerosLike(c.x(0)), indices, c.dy(0)).build());
+  }
+
+  private static long[] constant(GradContext c, int i) {
+    return c.attrs().constant(i).map(TensorData::toLongs).orElseThrow(() -> new IllegalArgumentException(
+        "portable gradient of '" + c.node().name() + "' needs input " + i + " as a constant; use the fused flavour"));
+  }
+
+  /** Portable Gather gradient: move the gathered axis first, scatter-add, move it back. */
+  private static List<Value> gatherPortable(GradContext c) {
+    Value x = c.x(0);
+    Value ind = c.x(1);
+    int r = x.shape().rank();
+    int q = ind.shape().rank();
+    long a = c.attrs().intAttr("axis");
+    int axis = (int) (a < 0 ? a + r : a);
+    Value dim = c.op("Gather", c.shapeOf(x), c.b().constant(TensorData.scalar((long) axis)));
+    Value idx = ind.dtype() == DataType.INT64 ? ind : c.node("Cast").inputs(ind).attr("to", 7L).build();
+    idx = c.op("Where", c.op("Less", idx, c.b().constant(TensorData.scalar(0L))), c.op("Add", idx, dim), idx);
+    idx = c.node("Unsqueeze").inputs(idx, c.longs(q)).build();
+    Value dy = c.dy(0);
+    Value zeros = c.zerosLike(x);
+    if (axis == 0) {
+      return one(c, c.node("ScatterND").inputs(zeros, idx, dy).attr("reduction", "add").build());
+    }
+    long[] dyPerm = new long[r - 1 + q];
+    int k = 0;
+    for (int i = 0; i < q; i++) {
+      dyPerm[k++] = axis + i;
+    }
+    for (int i = 0; i < axis; i++) {
+      dyPerm[k++] = i;
+    }
+    for (int i = axis + q; i < r - 1 + q; i++) {
+      dyPerm[k++] = i;
+    }
+    long[] xPerm = new long[r];
+    long[] back = new long[r];
+    xPerm[0] = axis;
+    for (int i = 0, j = 1; i < r; i++) {
+      if (i != axis) {
+        xPerm[j++] = i;
+      }
+    }
+    for (int i = 0; i < r; i++) {
+      back[(int) xPerm[i]] = i;
+    }
+    Value dyT = c.node("Transpose").inputs(dy).ints("perm", dyPerm).build();
+    Value zT = c.node("Transpose").inputs(zeros).ints("perm", xPerm).build();
+    Value s = c.node("ScatterND").inputs(zT, idx, dyT).attr("reduction", "add").build();
+    return one(c, c.node("Transpose").inputs(s).ints("perm", back).build());
+  }
+}
