@@ -177,7 +177,10 @@ final class NeuralNetOps {
         return List.of(ValueType.tensor(ctx.dtype(0), Shapes.unknownDims(x.rank())));
       }
       float[] s = scales.toFloats();
-      for (int i = 0; i < s.length && i < x.rank(); i++) {
+      if (s.length != x.rank()) {
+        throw ctx.fail("scales or sizes must have %d entries, got %d", x.rank(), s.length);
+      }
+      for (int i = 0; i < s.length; i++) {
         Dim d = x.dim(i);
         out.add(s[i] == 1f ? d : d.isFixed() ? Dim.of((long) Math.floor(d.size() * (double) s[i])) : Dim.UNKNOWN);
       }
