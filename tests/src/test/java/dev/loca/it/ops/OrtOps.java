@@ -125,7 +125,8 @@ public final class OrtOps {
     }
   }
 
-  static OrtTensor toOrt(Nd v) {
+  /** An ORT tensor holding {@code v}'s values in its element type. */
+  public static OrtTensor toOrt(Nd v) {
     long[] s = v.shape;
     int n = v.size();
     switch (v.dtype) {

@@ -1,0 +1,13 @@
+package dev.loca.it.gradcheck;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/** Marks the finite-difference check of the gradient rules of ai.onnx ops. */
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface GradTest {
+  String[] value();
+}
