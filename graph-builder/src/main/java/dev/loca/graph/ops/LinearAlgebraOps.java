@@ -81,9 +81,15 @@ final class LinearAlgebraOps {
     Shape y = Shape.of(List.of(m, n));
     if (ctx.hasInput(2)) {
       ctx.requireSameType(0, 2);
-      Shape c = Shapes.broadcast(ctx, y, ctx.shape(2));
-      if (!c.equals(y) && c.rankKnown() && c.rank() != 2) {
-        throw ctx.fail("C %s must broadcast to [M,N] = %s", ctx.shape(2), y);
+      // C broadcasts to Y unidirectionally: it may not grow Y (ORT: "Invalid bias shape for broadcast").
+      Shape c = ctx.shape(2);
+      boolean ok = !c.rankKnown() || c.rank() <= 2;
+      for (int i = 0; ok && c.rankKnown() && i < c.rank(); i++) {
+        Dim cd = c.dim(i);
+        ok = Shapes.isOne(cd) || Shapes.compatible(cd, y.dim(i + 2 - c.rank()));
+      }
+      if (!ok) {
+        throw ctx.fail("C %s must be unidirectionally broadcastable to [M,N] = %s", c, y);
       }
     }
     return List.of(ValueType.tensor(ctx.dtype(0), y));
