@@ -1,5 +1,6 @@
 package dev.loca.train.cli;
 
+import dev.loca.graph.autodiff.GradientRules;
 import dev.loca.graph.ops.OpCatalog;
 import dev.loca.graph.ops.OpSchema;
 import java.io.PrintWriter;
@@ -12,11 +13,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code loca ops}: the op catalog as a table. */
 @Command(name = "ops", mixinStandardHelpOptions = true,
-    description = "Print the op catalog: domain, op, opset, shape inference and gradient status.")
+    description = "Print the op catalog: domain, op, opset, shape inference and gradient rule"
+        + " (rule with its flavours, zero, or none).")
 final class OpsCommand implements Runnable {
-  /** Gradient column until the autodiff registry exists. */
-  static final String NO_GRADIENT_REGISTRY = "-";
-
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -33,10 +32,11 @@ final class OpsCommand implements Runnable {
     if (ops.isEmpty()) {
       throw new UserError("no ops in domain '" + domain + "'; domains are ai.onnx and com.microsoft");
     }
-    String fmt = "%-14s %-38s %5s  %-9s %-16s%n";
+    String fmt = "%-14s %-36s %5s  %-9s %s%n";
     out.printf(Locale.ROOT, fmt, "domain", "op", "opset", "inference", "gradient");
     for (OpSchema s : ops) {
-      out.printf(Locale.ROOT, fmt, domainName(s), s.name(), s.sinceVersion(), "yes", NO_GRADIENT_REGISTRY);
+      out.printf(Locale.ROOT, fmt, domainName(s), s.name(), s.sinceVersion(), "yes",
+          GradientRules.describe(s.domain(), s.name()));
     }
     out.printf(Locale.ROOT, "%d ops (%d ai.onnx, %d com.microsoft)%n", ops.size(),
         ops.stream().filter(s -> s.domain().isEmpty()).count(),

@@ -32,6 +32,10 @@ class LocaMainTest {
           "missing " + s.qualifiedName());
     }
     assertTrue(text.contains(OpCatalog.standard().all().size() + " ops"), text);
+    assertTrue(text.lines().anyMatch(l -> l.contains(" MatMul ") && l.endsWith("rule (portable)")), text);
+    assertTrue(text.lines().anyMatch(l -> l.contains(" Softmax ") && l.endsWith("rule (portable, fused)")), text);
+    assertTrue(text.lines().anyMatch(l -> l.contains(" Shape ") && l.endsWith("zero")), text);
+    assertTrue(text.lines().anyMatch(l -> l.contains(" AdamWOptimizer ") && l.endsWith("none")), text);
   }
 
   @Test
