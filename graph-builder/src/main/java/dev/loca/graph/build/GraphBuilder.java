@@ -259,11 +259,6 @@ public final class GraphBuilder {
 
   /** A model around {@link #build()}, importing ai.onnx and, when used, com.microsoft. */
   public Model model() {
-    Graph g = build();
-    List<OpsetId> opsets = new ArrayList<>(List.of(OpsetId.onnx(onnxOpset)));
-    if (g.nodes().stream().anyMatch(n -> n.domain().equals(OpsetId.MICROSOFT))) {
-      opsets.add(OpsetId.microsoft(1));
-    }
-    return Model.of(g, opsets);
+    return Model.of(build(), onnxOpset);
   }
 }

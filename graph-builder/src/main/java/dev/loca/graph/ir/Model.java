@@ -40,6 +40,18 @@ public record Model(long irVersion, List<OpsetId> opsets, String producerName, S
     return new Model(DEFAULT_IR_VERSION, opsets, PRODUCER, ProducerVersion.get(), graph, Map.of());
   }
 
+  /**
+   * A model importing ai.onnx at {@code onnxOpset} and, when any node uses it, com.microsoft version 1
+   * (the only version ONNX Runtime has).
+   */
+  public static Model of(Graph graph, int onnxOpset) {
+    List<OpsetId> opsets = new java.util.ArrayList<>(List.of(OpsetId.onnx(onnxOpset)));
+    if (graph.nodes().stream().anyMatch(n -> n.domain().equals(OpsetId.MICROSOFT))) {
+      opsets.add(OpsetId.microsoft(1));
+    }
+    return of(graph, opsets);
+  }
+
   /** The imported version of a domain, if imported. */
   public Optional<Long> opsetVersion(String domain) {
     return opsets.stream().filter(o -> o.domain().equals(domain)).map(OpsetId::version).findFirst();

@@ -111,11 +111,7 @@ public final class GradCheck {
       res.graph().nodes().stream().filter(n -> !n.domain().equals(OpsetId.ONNX)).findAny().ifPresent(n ->
           fail("portable backward graph uses " + n.qualifiedOp() + " at " + n.name()));
     }
-    List<OpsetId> opsets = new ArrayList<>(List.of(OpsetId.onnx(17)));
-    if (res.graph().nodes().stream().anyMatch(n -> n.domain().equals(OpsetId.MICROSOFT))) {
-      opsets.add(OpsetId.microsoft(1));
-    }
-    byte[] bytes = ModelWriter.toBytes(Model.of(res.graph(), opsets));
+    byte[] bytes = ModelWriter.toBytes(Model.of(res.graph(), GraphBuilder.DEFAULT_ONNX_OPSET));
     SessionConfig cfg = SessionConfig.defaults().withIntraOpThreads(1)
         .withOptimizationLevel(SessionConfig.OptimizationLevel.DISABLED);
     try (InferenceSession s = OrtEnvironment.shared().openSession(bytes, cfg)) {
