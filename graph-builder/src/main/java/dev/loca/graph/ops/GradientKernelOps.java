@@ -188,7 +188,12 @@ final class GradientKernelOps {
     return List.of(ctx.input(1), ctx.input(2), ctx.input(3));
   }
 
-  /** Checks the axis against input {@code x} and that scale has the normalised shape x[axis:]. */
+  /**
+   * Checks the axis against input {@code x} and that scale has the normalised shape x[axis:] (leading 1s
+   * of that shape may be left out). The CPU kernels do not broadcast: they read one scale element per
+   * normalised element and write scale_grad in scale's shape, so a smaller scale is read and written past
+   * its end.
+   */
   private static void requireNormalizedScale(InferenceContext ctx, int x, int scale) {
     Shape xs = ctx.shape(x);
     if (!xs.rankKnown()) {
@@ -201,13 +206,13 @@ final class GradientKernelOps {
       return;
     }
     boolean fits = s.rank() <= normalized.rank();
-    for (int i = 0; fits && i < s.rank(); i++) {
-      Dim d = s.dim(s.rank() - 1 - i);
-      fits = Shapes.isOne(d) || Shapes.compatible(d, normalized.dim(normalized.rank() - 1 - i));
+    for (int i = 0; fits && i < normalized.rank(); i++) {
+      Dim n = normalized.dim(normalized.rank() - 1 - i);
+      fits = i < s.rank() ? Shapes.compatible(s.dim(s.rank() - 1 - i), n) : Shapes.compatible(n, Dim.of(1));
     }
     if (!fits) {
-      throw ctx.fail("scale %s must broadcast to the normalised shape %s (axis %d)", s, normalized,
-          ctx.intAttr("axis"));
+      throw ctx.fail("scale %s must have the normalised shape %s (axis %d); the kernel does not broadcast it", s,
+          normalized, ctx.intAttr("axis"));
     }
   }
 
@@ -388,6 +393,16 @@ final class GradientKernelOps {
     }
   }
 
+  /** The kernels index the weights by label without a bounds check: one weight per class, C = scores[1]. */
+  private static void requireClassWeights(InferenceContext ctx, int scores, int weights) {
+    Shape s = ctx.shape(scores);
+    Shape w = ctx.shape(weights);
+    if (s.rankKnown() && s.rank() >= 2 && w.rankKnown() && w.rank() == 1
+        && !Shapes.compatible(w.dim(0), s.dim(1))) {
+      throw ctx.fail("weights %s must hold one weight per class; %s has %s classes", w, s, s.dim(1));
+    }
+  }
+
   private static List<ValueType> sceLossInternal(InferenceContext ctx) {
     ctx.requireType(0, FLOATS);
     ctx.requireType(1, INDICES);
@@ -401,6 +416,9 @@ final class GradientKernelOps {
     }
     String red = reduction(ctx);
     requireLabelsMatch(ctx, ctx.shape(0), ctx.shape(1));
+    if (ctx.hasInput(2)) {
+      requireClassWeights(ctx, 0, 2);
+    }
     DataType t = outputType(ctx, ctx.dtype(0));
     Shape loss = red.equals("none") ? ctx.shape(1) : Shape.scalar();
     return List.of(ValueType.tensor(t, loss), ValueType.tensor(t, ctx.shape(0)));
@@ -416,6 +434,9 @@ final class GradientKernelOps {
     }
     String red = reduction(ctx);
     requireLabelsMatch(ctx, ctx.shape(1), ctx.shape(2));
+    if (ctx.hasInput(3)) {
+      requireClassWeights(ctx, 1, 3);
+    }
     Shape dy = ctx.shape(0);
     if (red.equals("none") && !compatible(ctx.shape(2), dy)) {
       throw ctx.fail("dY %s must have the labels' shape %s for reduction 'none'", dy, ctx.shape(2));

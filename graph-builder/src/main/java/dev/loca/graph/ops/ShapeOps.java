@@ -16,7 +16,9 @@ import java.util.List;
 
 /**
  * Ops that move, copy or describe data without arithmetic: Reshape, Transpose, Concat, Split, Squeeze,
- * Unsqueeze, Expand, Tile, Shape, Size, ConstantOfShape, Range, Constant.
+ * Unsqueeze, Expand, Tile, Shape, Size, ConstantOfShape, Range, Constant, and the two sequence ops the
+ * optimizer graphs need: SequenceConstruct (tensors to a {@code seq(tensor)}) and SequenceAt (one element
+ * back out).
  */
 final class ShapeOps {
   private ShapeOps() {}
@@ -57,12 +59,45 @@ final class ShapeOps {
           return List.of(ValueType.tensor(t, shapeFromInput(ctx, 0)));
         }));
     r.add(OpSchema.builder("", "Range", 11).io("start, limit, delta", "output").infer(ShapeOps::range));
+    r.add(OpSchema.builder("", "SequenceConstruct", 11).io("inputs...", "output_sequence")
+        .infer(ShapeOps::sequenceConstruct));
+    r.add(OpSchema.builder("", "SequenceAt", 11).io("input_sequence, position", "tensor").infer(ctx -> {
+      ValueType t = ctx.inputType(0);
+      if (!(t instanceof ValueType.Sequence s) || !(s.element() instanceof ValueType.Tensor e)) {
+        throw ctx.fail("input 0 (input_sequence) must be a sequence of tensors, got %s", t);
+      }
+      ctx.requireType(1, DataType.INT32, DataType.INT64);
+      ctx.requireRank(1, 0);
+      return List.of(e);
+    }));
     r.add(OpSchema.builder("", "Constant", 13).io("", "output").optional("value", TENSOR)
         .optional("value_float", FLOAT).optional("value_floats", FLOATS).optional("value_int", INT)
         .optional("value_ints", INTS).infer(ctx -> {
           TensorData t = constantValue(ctx);
           return List.of(ValueType.tensor(t.dtype(), t.shape()));
         }));
+  }
+
+  /**
+   * SequenceConstruct: all inputs are tensors of one element type; the element shape is what they share
+   * (a dimension that differs between inputs becomes unknown, as does the rank when ranks differ).
+   */
+  private static List<ValueType> sequenceConstruct(InferenceContext ctx) {
+    Shape shared = ctx.shape(0);
+    for (int i = 1; i < ctx.inputCount(); i++) {
+      ctx.requireSameType(0, i);
+      Shape s = ctx.shape(i);
+      if (!shared.rankKnown() || !s.rankKnown() || shared.rank() != s.rank()) {
+        shared = Shape.unknownRank();
+        continue;
+      }
+      List<Dim> dims = new ArrayList<>();
+      for (int d = 0; d < s.rank(); d++) {
+        dims.add(shared.dim(d).equals(s.dim(d)) ? s.dim(d) : Dim.UNKNOWN);
+      }
+      shared = Shape.of(dims);
+    }
+    return List.of(ValueType.sequence(ValueType.tensor(ctx.dtype(0), shared)));
   }
 
   /** The value a Constant node produces, from whichever one of its value attributes is set. */
