@@ -63,6 +63,7 @@ public final class GradientRules {
     }
     notDifferentiable(m, OpsetId.ONNX, "index-writing ops have no rule yet", "ScatterElements", "ScatterND");
     notDifferentiable(m, OpsetId.ONNX, "resizing is built from MatMul with constant weights instead", "Resize");
+    notDifferentiable(m, OpsetId.ONNX, "sequences appear only in optimizer graphs", "SequenceConstruct", "SequenceAt");
     notDifferentiable(m, OpsetId.MICROSOFT, "training-only kernel", "InPlaceAccumulatorV2", "AdamWOptimizer",
         "InplaceClipGradNorm", "SGDOptimizerV2", "ZeroGradient", "ReduceAllL2");
     notDifferentiable(m, OpsetId.MICROSOFT, "gradient kernel (no second derivatives)", "SoftmaxGrad_13",
