@@ -87,17 +87,32 @@ final class ElementwiseGrads {
     return g;
   }
 
+  /**
+   * Clip: x gets the gradient where it lies within [min, max]; a bound gets the gradient of the elements
+   * it clipped to itself (summed over them by the engine, as the bounds are scalars). Assumes min <= max.
+   */
   private static List<Value> clip(GradContext c) {
     Value x = c.x(0);
-    Value keep = null;
-    if (c.hasX(1)) {
-      keep = c.op("Not", c.op("Less", x, c.x(1)));
+    Value dy = c.dy(0);
+    Value zero = c.scalar(dy, 0);
+    List<Value> g = c.none();
+    Value below = c.hasX(1) ? c.op("Less", x, c.x(1)) : null;
+    Value above = c.hasX(2) ? c.op("Greater", x, c.x(2)) : null;
+    if (c.needs(0)) {
+      Value keep = below == null ? null : c.op("Not", below);
+      if (above != null) {
+        Value le = c.op("Not", above);
+        keep = keep == null ? le : c.op("And", keep, le);
+      }
+      g.set(0, keep == null ? dy : c.op("Where", keep, dy, zero));
     }
-    if (c.hasX(2)) {
-      Value le = c.op("Not", c.op("Greater", x, c.x(2)));
-      keep = keep == null ? le : c.op("And", keep, le);
+    if (c.needs(1)) {
+      g.set(1, c.op("Where", below, dy, zero));
     }
-    return one(c, keep == null ? c.dy(0) : c.op("Where", keep, c.dy(0), c.scalar(c.dy(0), 0)));
+    if (c.needs(2)) {
+      g.set(2, c.op("Where", above, dy, zero));
+    }
+    return g;
   }
 
   /** Max/Min: each input gets the gradient where it equals the result (ties share it in full). */

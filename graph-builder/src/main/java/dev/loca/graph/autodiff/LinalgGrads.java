@@ -31,16 +31,25 @@ final class LinalgGrads {
     Value a = c.x(0);
     Value b = c.x(1);
     Value dy = c.dy(0);
+    for (Value v : List.of(a, b)) {
+      if (!v.shape().rankKnown()) {
+        throw new IllegalArgumentException("cannot differentiate MatMul node '" + c.node().name() + "': input '"
+            + v.name() + "' has unknown rank (the gradient depends on whether an operand is a vector and on "
+            + "which batch axes were broadcast)");
+      }
+    }
     boolean aVec = a.shape().rank() == 1;
     boolean bVec = b.shape().rank() == 1;
     Value a2 = aVec ? c.node("Unsqueeze").inputs(a, c.longs(0)).build() : a;
     Value b2 = bVec ? c.node("Unsqueeze").inputs(b, c.longs(1)).build() : b;
+    // put back the axes a vector operand dropped from the output: N's axis last first, so that a
+    // vector-times-vector scalar becomes [1] and then [1, 1]
     Value dy2 = dy;
-    if (aVec) {
-      dy2 = c.node("Unsqueeze").inputs(dy2, c.longs(-2)).build();
-    }
     if (bVec) {
       dy2 = c.node("Unsqueeze").inputs(dy2, c.longs(-1)).build();
+    }
+    if (aVec) {
+      dy2 = c.node("Unsqueeze").inputs(dy2, c.longs(-2)).build();
     }
     List<Value> g = c.none();
     if (c.needs(0)) {
