@@ -45,6 +45,9 @@ public final class GradCheck {
   public static final double ATOL = 2e-3;
   public static final double RTOL = 2e-2;
 
+  private static final SessionConfig SESSION = SessionConfig.defaults().withIntraOpThreads(1)
+      .withOptimizationLevel(SessionConfig.OptimizationLevel.DISABLED);
+
   private GradCheck() {}
 
   /** A graph input: value, declared shape, and whether it is differentiated. */
@@ -78,24 +81,27 @@ public final class GradCheck {
   }
 
   public static void check(Flavour flavour, Function<Ctx, List<Value>> body, In... inputs) {
+    List<long[]> shapes = runtimeShapes(body, inputs);
     GraphBuilder b = new GraphBuilder("gradcheck", 1);
-    Map<String, Value> vals = new LinkedHashMap<>();
+    Map<String, Value> vals = declare(b, inputs);
     List<Value> wrt = new ArrayList<>();
     for (In in : inputs) {
-      Value v = b.input(in.name(), in.value().dtype, in.declared());
-      vals.put(in.name(), v);
       if (in.differentiate()) {
-        wrt.add(v);
+        wrt.add(vals.get(in.name()));
       }
     }
     List<Value> outs = body.apply(new Ctx(b, vals));
     SplittableRandom rng = new SplittableRandom(99);
     Value loss = null;
-    for (Value y : outs) {
+    for (int k = 0; k < outs.size(); k++) {
+      Value y = outs.get(k);
       if (!y.dtype().isFloatingPoint()) {
         continue;
       }
-      long[] shape = y.shape().sizes();
+      long[] shape = shapes.get(k);
+      if (!y.shape().isStatic()) {
+        y = b.op("Reshape", y, b.longs(shape));
+      }
       float[] r = new float[(int) Nd.count(shape)];
       for (int i = 0; i < r.length; i++) {
         r[i] = (float) (0.5 + rng.nextDouble());
@@ -112,9 +118,7 @@ public final class GradCheck {
           fail("portable backward graph uses " + n.qualifiedOp() + " at " + n.name()));
     }
     byte[] bytes = ModelWriter.toBytes(Model.of(res.graph(), GraphBuilder.DEFAULT_ONNX_OPSET));
-    SessionConfig cfg = SessionConfig.defaults().withIntraOpThreads(1)
-        .withOptimizationLevel(SessionConfig.OptimizationLevel.DISABLED);
-    try (InferenceSession s = OrtEnvironment.shared().openSession(bytes, cfg)) {
+    try (InferenceSession s = OrtEnvironment.shared().openSession(bytes, SESSION)) {
       Map<String, double[]> analytic = new LinkedHashMap<>();
       try (Feeds feeds = new Feeds(inputs); RunResult r = s.run(feeds.tensors)) {
         for (Value v : wrt) {
@@ -135,13 +139,41 @@ public final class GradCheck {
           double lm = loss(s, inputs);
           x[j] = keep;
           double numeric = (lp - lm) / (2 * H);
-          if (Math.abs(a[j] - numeric) > ATOL + RTOL * Math.abs(numeric)) {
+          if (!(Math.abs(a[j] - numeric) <= ATOL + RTOL * Math.abs(numeric))) {
             fail(flavour + ": d loss / d " + in.name() + Arrays.toString(Nd.unravel(j, in.value().shape))
                 + ": analytic " + a[j] + " vs numeric " + numeric);
           }
         }
       }
     }
+  }
+
+  private static Map<String, Value> declare(GraphBuilder b, In[] inputs) {
+    Map<String, Value> vals = new LinkedHashMap<>();
+    for (In in : inputs) {
+      vals.put(in.name(), b.input(in.name(), in.value().dtype, in.declared()));
+    }
+    return vals;
+  }
+
+  /**
+   * The shape each output has at run time: the forward graph is run once when some output has a
+   * symbolic dimension, so that the loss weights can be made for it (the output is reshaped to it).
+   */
+  private static List<long[]> runtimeShapes(Function<Ctx, List<Value>> body, In[] inputs) {
+    GraphBuilder b = new GraphBuilder("shapes", 1);
+    List<Value> outs = body.apply(new Ctx(b, declare(b, inputs)));
+    List<long[]> shapes = new ArrayList<>();
+    if (outs.stream().allMatch(v -> v.shape().isStatic())) {
+      outs.forEach(v -> shapes.add(v.shape().sizes()));
+      return shapes;
+    }
+    outs.forEach(b::output);
+    try (InferenceSession s = OrtEnvironment.shared().openSession(ModelWriter.toBytes(b.model()), SESSION);
+        Feeds feeds = new Feeds(inputs); RunResult r = s.run(feeds.tensors)) {
+      outs.forEach(v -> shapes.add(r.get(v.name()).shape()));
+    }
+    return shapes;
   }
 
   private static double loss(InferenceSession s, In[] inputs) {
