@@ -50,21 +50,33 @@ final class ShapeGrads {
             .attr("axis", c.attrs().intAttr("axis")).build()));
   }
 
+  /**
+   * Concat gradient: split the output gradient at the inputs' sizes along the axis; constant sizes when all
+   * are fixed, otherwise read from the inputs' shapes at run time (e.g. concatenating along the batch axis).
+   */
   private static List<Value> concat(GradContext c) {
     int n = c.node().inputs().size();
     int rank = c.x(0).shape().rank();
     long axis = c.attrs().intAttr("axis");
     int ax = (int) (axis < 0 ? axis + rank : axis);
     long[] sizes = new long[n];
-    for (int i = 0; i < n; i++) {
+    boolean fixed = true;
+    for (int i = 0; i < n && fixed; i++) {
       Shape s = c.x(i).shape();
-      if (!s.dim(ax).isFixed()) {
-        throw new IllegalArgumentException("gradient of '" + c.node().name() + "' needs fixed sizes along axis "
-            + ax + ", got " + s);
-      }
-      sizes[i] = s.dim(ax).size();
+      fixed = s.dim(ax).isFixed();
+      sizes[i] = fixed ? s.dim(ax).size() : -1;
     }
-    List<Value> parts = c.node("Split").inputs(c.dy(0), c.longs(sizes)).attr("axis", (long) ax).build(n);
+    Value split;
+    if (fixed) {
+      split = c.longs(sizes);
+    } else {
+      List<Value> dims = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        dims.add(c.node("Shape").inputs(c.x(i)).attr("start", (long) ax).attr("end", (long) ax + 1).build());
+      }
+      split = c.node("Concat").inputs(dims).attr("axis", 0L).build();
+    }
+    List<Value> parts = c.node("Split").inputs(c.dy(0), split).attr("axis", (long) ax).build(n);
     List<Value> g = c.none();
     for (int i = 0; i < n; i++) {
       g.set(i, c.needs(i) ? parts.get(i) : null);
@@ -92,15 +104,33 @@ final class ShapeGrads {
     return one(c, sum);
   }
 
+  /**
+   * Fused Slice gradient: SliceGrad(dY, shape(x), starts, ends, axes?, steps?). ORT's CPU SliceGrad fails
+   * ("narrowing_error") when the innermost axis it iterates over has a negative step. So when a step may be
+   * negative (a negative constant, or steps computed at run time), the slice is differentiated as one of a
+   * tensor with an extra trailing axis of size 2 (never sliced, so the innermost step is 1) and that axis is
+   * dropped afterwards.
+   */
   private static List<Value> sliceFused(GradContext c) {
-    List<Value> in = new ArrayList<>(List.of(c.dy(0), c.shapeOf(c.x(0)), c.x(1), c.x(2)));
-    if (c.hasX(3)) {
-      in.add(c.x(3));
+    Value x = c.x(0);
+    Value axes = c.hasX(3) ? c.x(3) : null;
+    Value steps = c.hasX(4) ? c.x(4) : null;
+    long[] constSteps = steps == null ? new long[0] : c.attrs().constant(4).map(TensorData::toLongs).orElse(null);
+    boolean forward = constSteps != null && java.util.Arrays.stream(constSteps).allMatch(s -> s > 0);
+    if (forward) {
+      return one(c, c.msNode("SliceGrad").inputs(c.dy(0), c.shapeOf(x), c.x(1), c.x(2), axes, steps).build());
     }
-    if (c.hasX(4)) {
-      in.add(c.x(4));
+    Value dy = c.node("Unsqueeze").inputs(c.dy(0), c.longs(-1)).build();
+    dy = c.node("Concat").inputs(dy, dy).attr("axis", -1L).build();
+    Value shape = c.node("Concat").inputs(c.shapeOf(x), c.longs(2)).attr("axis", 0L).build();
+    if (axes != null) {
+      // a negative axis counts from the end, which is now one further away
+      Value zero = c.b().constant(TensorData.filled(axes.dtype(), Shape.scalar(), 0));
+      Value one = c.b().constant(TensorData.filled(axes.dtype(), Shape.scalar(), 1));
+      axes = c.op("Where", c.op("Less", axes, zero), c.op("Sub", axes, one), axes);
     }
-    return one(c, c.msNode("SliceGrad").inputs(in).build());
+    Value g = c.msNode("SliceGrad").inputs(dy, shape, c.x(1), c.x(2), axes, steps).build();
+    return one(c, c.node("Gather").inputs(g, c.b().constant(TensorData.scalar(0L))).attr("axis", -1L).build());
   }
 
   /** Portable Slice gradient: scatter the output gradient into zeros at the positions the slice read. */
@@ -125,7 +155,8 @@ final class ShapeGrads {
       long st = steps == null ? 1 : steps[k];
       long n = dims[a];
       long b = starts[k] < 0 ? starts[k] + n : starts[k];
-      b = st > 0 ? Math.max(0, Math.min(n, b)) : Math.max(-1, Math.min(n - 1, b));
+      // the first position read: ONNX (and ORT) clamp starts to [0, n] for positive and [0, n - 1] for negative steps
+      b = st > 0 ? Math.max(0, Math.min(n, b)) : Math.max(0, Math.min(n - 1, b));
       from[a] = b;
       step[a] = st;
       count[a] = Shapes.sliceLength(n, starts[k], ends[k], st);
