@@ -131,7 +131,10 @@ public final class Shapes {
       end = Math.max(0, Math.min(n, end));
       return Math.max(0, (end - start + step - 1) / step);
     }
-    start = Math.max(-1, Math.min(n - 1, start));
+    if (n == 0) {
+      return 0;
+    }
+    start = Math.max(0, Math.min(n - 1, start));
     end = Math.max(-1, Math.min(n - 1, end));
     return Math.max(0, (start - end + (-step) - 1) / (-step));
   }

@@ -638,6 +638,8 @@ class ShapeAndIndexingOpsTest {
         {new long[] {MAX, 1}, new long[] {MIN, MAX}, new long[] {0, 2}, new long[] {-1, 2}, 1,
             Shape.of(4, 5, 3)},
         {new long[] {1}, new long[] {MAX}, new long[] {0}, null, 0, null},
+        // a negative step with a start before the beginning clamps the start to 0: one element
+        {new long[] {-100}, new long[] {-200}, new long[] {2}, new long[] {-1}, 0, Shape.symbolic("batch", 5, 1)},
     };
     List<Value> built = new ArrayList<>();
     List<Nd> out = OrtOps.run(c -> {
