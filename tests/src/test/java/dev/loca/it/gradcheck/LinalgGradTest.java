@@ -24,11 +24,6 @@ class LinalgGradTest {
     return c.b().op("MatMul", c.in("a"), c.in("b"));
   }
 
-  /** {@code v} reshaped to its runtime shape, so the harness can weight an output with symbolic dims. */
-  private static Value pin(GradCheck.Ctx c, Value v, long... shape) {
-    return c.b().op("Reshape", v, c.b().longs(shape));
-  }
-
   @Test
   @GradTest("MatMul")
   void matMul2d() {
@@ -113,10 +108,10 @@ class LinalgGradTest {
   @Test
   @GradTest("MatMul")
   void matMulSymbolicBatch() {
-    check(c -> List.of(pin(c, matMul(c), 2, 3, 5)),
+    check(c -> List.of(matMul(c)),
         wrt("a", Shape.symbolic("batch", 3, 4), Nd.uniform(25, -1, 1, 2, 3, 4)),
         wrt("b", Nd.uniform(26, -1, 1, 4, 5)));
-    check(c -> List.of(pin(c, matMul(c), 2, 3, 5)),
+    check(c -> List.of(matMul(c)),
         wrt("a", Shape.symbolic("batch", 3, 4), Nd.uniform(27, -1, 1, 2, 3, 4)),
         wrt("b", Shape.symbolic("batch", 4, 5), Nd.uniform(28, -1, 1, 2, 4, 5)));
   }
@@ -124,10 +119,10 @@ class LinalgGradTest {
   @Test
   @GradTest("MatMul")
   void matMulSymbolicBatchAgainstBroadcastBatch() {
-    check(c -> List.of(pin(c, matMul(c), 2, 3, 5)),
+    check(c -> List.of(matMul(c)),
         wrt("a", Shape.symbolic("batch", 3, 4), Nd.uniform(29, -1, 1, 2, 3, 4)),
         wrt("b", Nd.uniform(30, -1, 1, 1, 4, 5)));
-    check(c -> List.of(pin(c, matMul(c), 2, 5)),
+    check(c -> List.of(matMul(c)),
         wrt("a", Nd.uniform(31, -1, 1, 4)),
         wrt("b", Shape.symbolic("batch", 4, 5), Nd.uniform(32, -1, 1, 2, 4, 5)));
   }

@@ -3,7 +3,6 @@ package dev.loca.it.gradcheck;
 import static dev.loca.it.gradcheck.GradCheck.check;
 import static dev.loca.it.gradcheck.GradCheck.fixed;
 import static dev.loca.it.gradcheck.GradCheck.wrt;
-import static dev.loca.it.gradcheck.ReduceGradTest.pin;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,8 +47,8 @@ class ShapeGradTest {
   @Test
   @GradTest("Reshape")
   void reshapeKeepsSymbolicBatch() {
-    check(c -> List.of(pin(c.b(), c.b().op("Reshape", c.in("x"), c.b().longs(0, -1)), 2, 6),
-            pin(c.b(), c.b().op("Reshape", c.in("x"), c.b().longs(-1, 3, 2)), 2, 3, 2)),
+    check(c -> List.of(c.b().op("Reshape", c.in("x"), c.b().longs(0, -1)),
+            c.b().op("Reshape", c.in("x"), c.b().longs(-1, 3, 2))),
         wrt("x", Shape.symbolic("batch", 2, 3), Nd.uniform(3, -1, 1, 2, 2, 3)));
   }
 
@@ -64,7 +63,7 @@ class ShapeGradTest {
   @Test
   @GradTest("Squeeze")
   void squeezeKeepsSymbolicBatch() {
-    check(c -> List.of(pin(c.b(), c.b().op("Squeeze", c.in("x"), c.b().longs(-2)), 2, 3)),
+    check(c -> List.of(c.b().op("Squeeze", c.in("x"), c.b().longs(-2))),
         wrt("x", Shape.symbolic("batch", 1, 3), Nd.uniform(6, -1, 1, 2, 1, 3)));
   }
 
@@ -72,7 +71,7 @@ class ShapeGradTest {
   @GradTest("Unsqueeze")
   void unsqueezeWithNegativeAxes() {
     check(c -> List.of(c.b().op("Unsqueeze", c.in("x"), c.b().longs(0, -1)),
-            pin(c.b(), c.b().op("Unsqueeze", c.in("z"), c.b().longs(1)), 2, 1, 3)),
+            c.b().op("Unsqueeze", c.in("z"), c.b().longs(1))),
         wrt("x", Nd.uniform(7, -1, 1, 2, 3)),
         wrt("z", Shape.symbolic("batch", 3), Nd.uniform(8, -1, 1, 2, 3)));
   }
@@ -94,8 +93,8 @@ class ShapeGradTest {
   @Test
   @GradTest("Expand")
   void expandWithSymbolicBatch() {
-    check(c -> List.of(pin(c.b(), c.b().op("Expand", c.in("x"), c.b().longs(1, 4)), 2, 4),
-            pin(c.b(), c.b().op("Expand", c.in("y"), c.b().longs(3, 1, 2)), 3, 2, 2)),
+    check(c -> List.of(c.b().op("Expand", c.in("x"), c.b().longs(1, 4)),
+            c.b().op("Expand", c.in("y"), c.b().longs(3, 1, 2))),
         wrt("x", Shape.symbolic("batch", 1), Nd.uniform(12, -1, 1, 2, 1)),
         wrt("y", Shape.symbolic("batch", 1), Nd.uniform(13, -1, 1, 2, 1)));
   }
@@ -107,7 +106,7 @@ class ShapeGradTest {
   void transposeExplicitAndDefaultPerm() {
     check(c -> List.of(c.b().node("Transpose").inputs(c.in("x")).ints("perm", 2, 0, 1).build(),
             c.b().op("Transpose", c.in("y")),
-            pin(c.b(), c.b().node("Transpose").inputs(c.in("z")).ints("perm", 1, 0).build(), 3, 2)),
+            c.b().node("Transpose").inputs(c.in("z")).ints("perm", 1, 0).build()),
         wrt("x", Nd.uniform(14, -1, 1, 2, 3, 4)),
         wrt("y", Nd.uniform(15, -1, 1, 2, 3, 4)),
         wrt("z", Shape.symbolic("batch", 3), Nd.uniform(16, -1, 1, 2, 3)));
@@ -127,8 +126,8 @@ class ShapeGradTest {
   @Test
   @GradTest("Concat")
   void concatOfThreeWithSymbolicBatchAndRepeatedInput() {
-    check(c -> List.of(pin(c.b(), c.b().node("Concat").inputs(c.in("a"), c.in("b"), c.in("a")).attr("axis", 1L)
-            .build(), 2, 7, 2)),
+    check(c -> List.of(c.b().node("Concat").inputs(c.in("a"), c.in("b"), c.in("a")).attr("axis", 1L)
+            .build()),
         wrt("a", Shape.symbolic("batch", 2, 2), Nd.uniform(20, -1, 1, 2, 2, 2)),
         wrt("b", Shape.symbolic("batch", 3, 2), Nd.uniform(21, -1, 1, 2, 3, 2)));
   }
@@ -136,8 +135,8 @@ class ShapeGradTest {
   @Test
   @GradTest("Concat")
   void concatAlongTheSymbolicBatchAxisSplitsAtRunTimeSizes() {
-    check(c -> List.of(pin(c.b(), c.b().node("Concat").inputs(c.in("a"), c.in("b"), c.in("k")).attr("axis", 0L)
-            .build(), 5, 3)),
+    check(c -> List.of(c.b().node("Concat").inputs(c.in("a"), c.in("b"), c.in("k")).attr("axis", 0L)
+            .build()),
         wrt("a", Shape.symbolic("batch", 3), Nd.uniform(40, -1, 1, 2, 3)),
         wrt("b", Nd.uniform(41, -1, 1, 1, 3)),
         new GradCheck.In("k", Nd.uniform(42, -1, 1, 2, 3), Shape.symbolic("batch", 3), false));
@@ -163,8 +162,8 @@ class ShapeGradTest {
   @Test
   @GradTest("Split")
   void splitWithSymbolicBatchOneOutputUnused() {
-    check(c -> List.of(pin(c.b(), c.b().node("Split").inputs(c.in("x"), c.b().longs(3, 1)).attr("axis", 1L)
-            .build(2).get(0), 2, 3)),
+    check(c -> List.of(c.b().node("Split").inputs(c.in("x"), c.b().longs(3, 1)).attr("axis", 1L)
+            .build(2).get(0)),
         wrt("x", Shape.symbolic("batch", 4), Nd.uniform(25, -1, 1, 2, 4)));
   }
 
@@ -230,15 +229,15 @@ class ShapeGradTest {
   @Test
   @GradTest("Slice")
   void fusedSliceWithRunTimeStartsAndSymbolicBatch() {
-    GradCheck.check(Flavour.FUSED, c -> List.of(pin(c.b(), c.b().node("Slice").inputs(c.in("x"), c.in("starts"),
-            c.b().longs(3), c.b().longs(1)).build(), 2, 2)),
+    GradCheck.check(Flavour.FUSED, c -> List.of(c.b().node("Slice").inputs(c.in("x"), c.in("starts"),
+            c.b().longs(3), c.b().longs(1)).build()),
         wrt("x", Nd.uniform(32, -1, 1, 2, 4)),
         fixed("starts", Nd.longs(new long[] {1}, 1)));
-    GradCheck.check(Flavour.FUSED, c -> List.of(pin(c.b(), slice(c.b(), c.in("x"), new long[] {-1}, new long[] {0},
-            new long[] {1}, new long[] {-2}), 2, 2)),
+    GradCheck.check(Flavour.FUSED, c -> List.of(slice(c.b(), c.in("x"), new long[] {-1}, new long[] {0},
+            new long[] {1}, new long[] {-2})),
         wrt("x", Shape.symbolic("batch", 4), Nd.uniform(33, -1, 1, 2, 4)));
-    GradCheck.check(Flavour.FUSED, c -> List.of(pin(c.b(), c.b().node("Slice").inputs(c.in("x"), c.b().longs(0, -1),
-            c.b().longs(MAX, -100), c.b().longs(0, -1), c.in("steps")).build(), 2, 2)),
+    GradCheck.check(Flavour.FUSED, c -> List.of(c.b().node("Slice").inputs(c.in("x"), c.b().longs(0, -1),
+            c.b().longs(MAX, -100), c.b().longs(0, -1), c.in("steps")).build()),
         wrt("x", Nd.uniform(34, -1, 1, 2, 4)),
         fixed("steps", Nd.longs(new long[] {2}, 1, -2)));
   }
@@ -281,7 +280,7 @@ class ShapeGradTest {
   @Test
   @GradTest("Gather")
   void gatherWithSymbolicBatch() {
-    check(c -> List.of(pin(c.b(), gather(c.b(), c.in("x"), c.in("i"), 1), 2, 3),
+    check(c -> List.of(gather(c.b(), c.in("x"), c.in("i"), 1),
             gather(c.b(), c.in("x"), c.in("j"), 0)),
         wrt("x", Shape.symbolic("batch", 5), Nd.uniform(37, -1, 1, 2, 5)),
         fixed("i", ints(DataType.INT64, new long[] {3}, 4, -1, 0)),
