@@ -20,6 +20,7 @@ import org.bytedeco.onnxruntime.OrtApi;
 import org.bytedeco.onnxruntime.OrtMemoryInfo;
 import org.bytedeco.onnxruntime.OrtStatus;
 import org.bytedeco.onnxruntime.OrtTensorTypeAndShapeInfo;
+import org.bytedeco.onnxruntime.OrtTrainingApi;
 import org.bytedeco.onnxruntime.OrtTypeInfo;
 import org.bytedeco.onnxruntime.OrtValue;
 
@@ -37,6 +38,8 @@ final class Native {
   final OrtAllocator allocator;
   final OrtMemoryInfo cpuMemoryInfo;
   final String version;
+  /** ORT's training API; loaded on first use, null until then. */
+  private volatile OrtTrainingApi trainingApi;
 
   private Native(OrtApi api, OrtAllocator allocator, OrtMemoryInfo cpuMemoryInfo, String version) {
     this.api = api;
@@ -81,6 +84,30 @@ final class Native {
     check(api, api.CreateCpuMemoryInfo(OrtArenaAllocator, OrtMemTypeDefault, memoryInfo),
         "CreateCpuMemoryInfo");
     return new Native(api, allocator, memoryInfo, version);
+  }
+
+  /**
+   * Returns ORT's training API ({@code GetTrainingApi}), loading it on first use.
+   *
+   * @throws OrtFailure if this ONNX Runtime build has no training API
+   */
+  OrtTrainingApi trainingApi() {
+    OrtTrainingApi t = trainingApi;
+    if (t != null) {
+      return t;
+    }
+    synchronized (LOCK) {
+      if (trainingApi == null) {
+        OrtTrainingApi loaded = api.GetTrainingApi().call(ORT_API_VERSION);
+        if (loaded == null || loaded.isNull()) {
+          throw OrtFailure.java(
+              "this ONNX Runtime build has no training API (GetTrainingApi returned null for API version "
+                  + ORT_API_VERSION + "); use org.bytedeco:onnxruntime, not com.microsoft.onnxruntime");
+        }
+        trainingApi = loaded;
+      }
+      return trainingApi;
+    }
   }
 
   /**
@@ -160,7 +187,8 @@ final class Native {
     return readTensorInfo(api, info, true, what);
   }
 
-  private static TensorInfo readTensorInfo(
+  /** Reads element type and shape from a type-and-shape info (which the caller still owns). */
+  static TensorInfo readTensorInfo(
       OrtApi api, OrtTensorTypeAndShapeInfo info, boolean withSymbols, String what) {
     int[] code = new int[1];
     check(api, api.GetTensorElementType(info, code), "GetTensorElementType");

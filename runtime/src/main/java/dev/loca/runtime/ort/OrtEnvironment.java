@@ -18,13 +18,16 @@ import org.bytedeco.onnxruntime.OrtAllocator;
 import org.bytedeco.onnxruntime.OrtApi;
 import org.bytedeco.onnxruntime.OrtEnv;
 import org.bytedeco.onnxruntime.OrtMemoryInfo;
+import org.bytedeco.onnxruntime.OrtTrainingApi;
 
 /**
- * The ONNX Runtime environment ({@code OrtEnv}, logging at warning level) and the factory for sessions.
+ * The ONNX Runtime environment ({@code OrtEnv}, logging at warning level) and the factory for inference
+ * sessions, training checkpoint states and training sessions.
  *
  * <p>Use {@link #shared()} for the process-wide instance; closing it is a no-op. An environment made with
  * {@link #create(String)} is closed for real, and closing it first closes every session still open on it,
- * so that the environment is always released last.
+ * so that the environment is always released last (a checkpoint state still used by a training session is
+ * released right after that session).
  */
 public final class OrtEnvironment implements AutoCloseable {
   private static final Object SHARED_LOCK = new Object();
@@ -143,6 +146,123 @@ public final class OrtEnvironment implements AutoCloseable {
     return register(InferenceSession.open(this, null, model, config));
   }
 
+  /**
+   * Loads an ODTC training checkpoint file ({@code LoadCheckpoint}). The file is checked in Java first.
+   *
+   * @throws OrtFailure "checkpoint file not found: PATH" (or not readable / a directory), or ORT's message
+   *     and code when the file is not a checkpoint ORT can read (wrong identifier, version other than 2)
+   */
+  public CheckpointState loadCheckpoint(Path file) {
+    Objects.requireNonNull(file, "file");
+    checkOpen();
+    Path path = checkFile(file, "checkpoint");
+    return registerChild(CheckpointState.load(this, path, null));
+  }
+
+  /**
+   * Loads an ODTC training checkpoint held in memory ({@code LoadCheckpointFromBuffer}); ORT copies the
+   * tensors out, so the array is not kept.
+   *
+   * @throws OrtFailure with ORT's message and code when the bytes are not a checkpoint ORT can read
+   */
+  public CheckpointState loadCheckpoint(byte[] checkpoint) {
+    Objects.requireNonNull(checkpoint, "checkpoint");
+    checkOpen();
+    if (checkpoint.length == 0) {
+      throw OrtFailure.java("checkpoint bytes are empty");
+    }
+    return registerChild(CheckpointState.load(this, null, checkpoint));
+  }
+
+  /**
+   * Opens a training session ({@code CreateTrainingSession}) on model files: the training model, and
+   * optionally the eval model (for {@link TrainingSession#evalStep} and {@link
+   * TrainingSession#exportForInference}) and the optimizer model (for {@link
+   * TrainingSession#optimizerStep}). The files are checked in Java first.
+   *
+   * <p>The session works on {@code state}'s parameters and keeps the state alive: close the session
+   * first. A state serves one open session at a time.
+   *
+   * @param state the checkpoint state whose parameters the session trains
+   * @param train the training model
+   * @param eval the eval model, or null
+   * @param optimizer the optimizer model, or null
+   * @param config threads, optimisation level and device
+   * @throws OrtFailure "training model file not found: PATH" and the like, or ORT's message and code when
+   *     the artifacts do not fit together
+   * @throws IllegalStateException if the state is closed or already used by another open session
+   */
+  public TrainingSession openTrainingSession(
+      CheckpointState state, Path train, Path eval, Path optimizer, SessionConfig config) {
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(train, "train");
+    Objects.requireNonNull(config, "config");
+    checkOpen();
+    Path trainPath = checkFile(train, "training model");
+    Path evalPath = eval == null ? null : checkFile(eval, "eval model");
+    Path optimizerPath = optimizer == null ? null : checkFile(optimizer, "optimizer model");
+    return registerChild(
+        TrainingSession.open(
+            this, state, new TrainingSession.Models(trainPath, evalPath, optimizerPath), config));
+  }
+
+  /**
+   * Opens a training session on models held in memory ({@code CreateTrainingSessionFromBuffer}); see
+   * {@link #openTrainingSession(CheckpointState, Path, Path, Path, SessionConfig)}. The eval model's bytes
+   * are kept (in native memory) while the session is open, for {@link TrainingSession#exportForInference}.
+   *
+   * @param eval the eval model, or null
+   * @param optimizer the optimizer model, or null
+   */
+  public TrainingSession openTrainingSession(
+      CheckpointState state, byte[] train, byte[] eval, byte[] optimizer, SessionConfig config) {
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(train, "train");
+    Objects.requireNonNull(config, "config");
+    checkOpen();
+    checkNotEmpty(train, "training");
+    checkNotEmpty(eval, "eval");
+    checkNotEmpty(optimizer, "optimizer");
+    return registerChild(
+        TrainingSession.open(this, state, new TrainingSession.Models(train, eval, optimizer), config));
+  }
+
+  private static void checkNotEmpty(byte[] model, String what) {
+    if (model != null && model.length == 0) {
+      throw OrtFailure.java(what + " model bytes are empty");
+    }
+  }
+
+  /** Resolves {@code file} and checks that it is a readable file; {@code what} names it in the message. */
+  private static Path checkFile(Path file, String what) {
+    Path path = file.toAbsolutePath().normalize();
+    if (!Files.exists(path)) {
+      throw OrtFailure.java(what + " file not found: " + path);
+    }
+    if (Files.isDirectory(path)) {
+      throw OrtFailure.java(what + " path is a directory, not a file: " + path);
+    }
+    if (!Files.isReadable(path)) {
+      throw OrtFailure.java(what + " file not readable: " + path);
+    }
+    return path;
+  }
+
+  private <T extends AutoCloseable> T registerChild(T child) {
+    synchronized (this) {
+      if (!closed) {
+        openChildren.add(child);
+        return child;
+      }
+    }
+    try {
+      child.close();
+    } catch (Exception e) {
+      // the environment closed under us; the child is released as far as it can be
+    }
+    throw new IllegalStateException("OrtEnvironment is closed");
+  }
+
   private InferenceSession register(InferenceSession session) {
     synchronized (this) {
       if (!closed) {
@@ -167,6 +287,11 @@ public final class OrtEnvironment implements AutoCloseable {
 
   OrtApi api() {
     return lib.api;
+  }
+
+  /** ORT's training API; throws OrtFailure if this build has none. */
+  OrtTrainingApi trainingApi() {
+    return lib.trainingApi();
   }
 
   OrtEnv env() {

@@ -77,6 +77,16 @@ final class TinyOnnx {
       return bytes(field, value.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A float as wire type 5 (fixed32), e.g. {@code AttributeProto.f}. */
+    Pb float32(int field, float value) {
+      raw(((long) field << 3) | 5);
+      int bits = Float.floatToIntBits(value);
+      for (int i = 0; i < 4; i++) {
+        out.write((bits >>> (8 * i)) & 0xFF);
+      }
+      return this;
+    }
+
     Pb message(int field, Pb message) {
       return bytes(field, message.toByteArray());
     }
