@@ -2,7 +2,6 @@ package dev.loca.runtime.ort;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
@@ -239,27 +238,9 @@ public final class InferenceSession implements AutoCloseable {
   }
 
   private void validateInputs(Map<String, OrtTensor> inputs) {
-    for (String name : inputs.keySet()) {
-      if (!inputInfo.containsKey(name)) {
-        throw new IllegalArgumentException(
-            "unknown input '" + name + "' for model " + modelName + "; expected one of " + inputNames);
-      }
-    }
-    for (String name : inputNames) {
-      if (!inputs.containsKey(name)) {
-        throw new IllegalArgumentException(
-            "missing input '" + name + "' for model " + modelName + "; expected " + inputNames + ", got "
-                + new ArrayList<>(inputs.keySet()));
-      }
-    }
+    InputNames.check(inputs, inputNames, "model " + modelName);
     for (String name : inputNames) {
       OrtTensor tensor = inputs.get(name);
-      if (tensor == null) {
-        throw new IllegalArgumentException("input '" + name + "' is null");
-      }
-      if (tensor.isClosed()) {
-        throw new IllegalStateException("input '" + name + "': OrtTensor is closed");
-      }
       TensorInfo expected = inputInfo.get(name);
       if (tensor.elementType() != expected.type()) {
         throw new IllegalArgumentException(

@@ -321,7 +321,7 @@ public final class TrainingSession implements StepRunner {
       String model = train ? "training model " + trainModelName : "eval model " + evalModelName;
       List<String> inNames = train ? trainInputs : evalInputs;
       List<String> outNames = train ? trainOutputs : evalOutputs;
-      validate(inputs, inNames, model);
+      InputNames.check(inputs, inNames, model);
       int nIn = inNames.size();
       int nOut = outNames.size();
       try (PointerPointer<OrtValue> inValues = Native.nullArray(nIn);
@@ -343,30 +343,6 @@ public final class TrainingSession implements StepRunner {
     }
   }
 
-  private static void validate(Map<String, OrtTensor> inputs, List<String> expected, String model) {
-    for (String name : inputs.keySet()) {
-      if (!expected.contains(name)) {
-        throw new IllegalArgumentException(
-            "unknown input '" + name + "' for " + model + "; expected one of " + expected);
-      }
-    }
-    for (String name : expected) {
-      if (!inputs.containsKey(name)) {
-        throw new IllegalArgumentException(
-            "missing input '" + name + "' for " + model + "; expected " + expected + ", got "
-                + new ArrayList<>(inputs.keySet()));
-      }
-    }
-    for (String name : expected) {
-      OrtTensor tensor = inputs.get(name);
-      if (tensor == null) {
-        throw new IllegalArgumentException("input '" + name + "' is null");
-      }
-      if (tensor.isClosed()) {
-        throw new IllegalStateException("input '" + name + "': OrtTensor is closed");
-      }
-    }
-  }
 
   /**
    * Updates the trainable parameters from the accumulated gradients with the optimizer model ({@code

@@ -1,13 +1,13 @@
 package dev.loca.it.ops;
 
+import static dev.loca.it.ops.Rejections.assertMentions;
+import static dev.loca.it.ops.Rejections.rejects;
 import static dev.loca.it.ops.OrtOps.assertClose;
 import static dev.loca.it.ops.OrtOps.assertExact;
 import static dev.loca.it.ops.OrtOps.feed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loca.graph.build.GraphBuilder;
 import dev.loca.graph.ir.DataType;
 import dev.loca.graph.ir.Shape;
 import dev.loca.graph.ir.TensorData;
@@ -15,7 +15,6 @@ import dev.loca.graph.ir.Value;
 import dev.loca.graph.ops.ShapeInferenceException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.function.DoubleBinaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -386,17 +385,6 @@ class ElementwiseOpsTest {
   }
 
   // ---- the builder rejects wrong uses when the node is added ----
-
-  private static <T extends Throwable> String rejects(Class<T> type, Consumer<GraphBuilder> body) {
-    GraphBuilder b = new GraphBuilder("bad", 1);
-    return assertThrows(type, () -> body.accept(b)).getMessage();
-  }
-
-  private static void assertMentions(String message, String... facts) {
-    for (String f : facts) {
-      assertTrue(message.contains(f), "message should mention '" + f + "': " + message);
-    }
-  }
 
   @Test
   void arithmeticRejectsShapesThatDoNotBroadcastAndMixedTypes() {

@@ -1,12 +1,12 @@
 package dev.loca.it.ops;
 
+import static dev.loca.it.ops.Rejections.assertMentions;
+import static dev.loca.it.ops.Rejections.rejects;
 import static dev.loca.it.ops.OrtOps.assertClose;
 import static dev.loca.it.ops.OrtOps.assertExact;
 import static dev.loca.it.ops.OrtOps.feed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loca.graph.build.GraphBuilder;
 import dev.loca.graph.ir.DataType;
@@ -16,7 +16,6 @@ import dev.loca.graph.ir.Value;
 import dev.loca.graph.ops.ShapeInferenceException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.function.DoubleBinaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -404,17 +403,6 @@ class LinearAlgebraAndReductionOpsTest {
   }
 
   // ---- the builder rejects wrong uses when the node is added ----
-
-  private static String rejects(Class<? extends Throwable> type, Consumer<GraphBuilder> body) {
-    GraphBuilder b = new GraphBuilder("bad", 1);
-    return assertThrows(type, () -> body.accept(b)).getMessage();
-  }
-
-  private static void assertMentions(String message, String... facts) {
-    for (String f : facts) {
-      assertTrue(message.contains(f), "message should mention '" + f + "': " + message);
-    }
-  }
 
   @Test
   void matMulAndGemmRejectMismatchedOperands() {
