@@ -70,15 +70,28 @@ public final class Layers {
     }
     long headDim = dim / heads;
     try (Scope s = b.scope(name)) {
-      Value qh = splitHeads(b, linear(b, "query", q, dim, dim, Init.xavierUniform(), Init.zeros()), heads, headDim);
-      Value kh = splitHeads(b, linear(b, "key", kv, dim, dim, Init.xavierUniform(), Init.zeros()), heads, headDim);
-      Value vh = splitHeads(b, linear(b, "value", kv, dim, dim, Init.xavierUniform(), Init.zeros()), heads, headDim);
+      Value qh = splitHeads(b, headProjection(b, "query", q, dim, heads, headDim), heads, headDim);
+      Value kh = splitHeads(b, headProjection(b, "key", kv, dim, heads, headDim), heads, headDim);
+      Value vh = splitHeads(b, headProjection(b, "value", kv, dim, heads, headDim), heads, headDim);
       Value kt = b.node("Transpose").inputs(kh).ints("perm", 0, 1, 3, 2).build();
       Value scores = b.op("Mul", b.op("MatMul", qh, kt), b.scalar((float) (1 / Math.sqrt(headDim))));
       Value weights = b.node("Softmax").inputs(scores).attr("axis", -1L).build();
       Value ctx = b.node("Transpose").inputs(b.op("MatMul", weights, vh)).ints("perm", 0, 2, 1, 3).build();
       Value merged = b.op("Reshape", ctx, b.longs(0, -1, dim));
       return linear(b, "out", merged, dim, dim, Init.xavierUniform(), Init.zeros());
+    }
+  }
+
+  /**
+   * A Q, K or V projection. Its bias is stored per head as {@code [heads, D/heads]}, the shape Flax's
+   * DenseGeneral gives it: being 2-D it is weight-decayed, as in the reference code (the decay mask
+   * exempts only 1-D parameters).
+   */
+  private static Value headProjection(GraphBuilder b, String name, Value x, long dim, int heads, long headDim) {
+    try (Scope s = b.scope(name)) {
+      Value y = b.op("MatMul", x, b.parameter("weight", Shape.of(dim, dim), Init.xavierUniform()));
+      Value bias = b.parameter("bias", Shape.of(heads, headDim), Init.zeros());
+      return b.op("Add", y, b.op("Reshape", bias, b.longs(dim)));
     }
   }
 
