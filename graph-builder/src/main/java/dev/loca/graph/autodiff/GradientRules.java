@@ -57,6 +57,7 @@ public final class GradientRules {
     ReduceGrads.register(m);
     ShapeGrads.register(m);
     NnGrads.register(m);
+    ContribGrads.register(m);
     for (String op : new String[] {"Shape", "Size", "ArgMax", "Equal", "Less", "Greater", "Not", "And", "OneHot",
         "ConstantOfShape", "Range", "Constant"}) {
       m.put(OpsetId.ONNX + "::" + op, new ZeroGradient());
@@ -72,8 +73,6 @@ public final class GradientRules {
         "ReluGrad", "SigmoidGrad", "TanhGrad", "GatherGrad", "GatherElementsGrad", "SliceGrad", "ReduceSumTraining",
         "BroadcastGradientArgs", "SoftmaxCrossEntropyLossInternal", "SoftmaxCrossEntropyLossInternalGrad",
         "SoftmaxCrossEntropyLossGrad", "ConvGrad", "DropoutGrad");
-    notDifferentiable(m, OpsetId.MICROSOFT, "contrib forward op: graphs use the ai.onnx form", "Gelu", "FastGelu",
-        "BiasGelu", "FusedMatMul");
     return m;
   }
 
@@ -89,6 +88,11 @@ public final class GradientRules {
 
   static void rule(Map<String, Entry> m, String op, GradientRule portable, GradientRule fused) {
     m.put(OpsetId.ONNX + "::" + op, new Rule(portable, fused));
+  }
+
+  /** A rule of the {@code com.microsoft} op {@code op} (the forward contrib ops of the fused flavour). */
+  static void msRule(Map<String, Entry> m, String op, GradientRule portable, GradientRule fused) {
+    m.put(OpsetId.MICROSOFT + "::" + op, new Rule(portable, fused));
   }
 
   /** Short description for tables: {@code rule (portable, fused)}, {@code zero}, {@code none}. */
