@@ -39,6 +39,8 @@ public final class GraphBuilder {
   private final List<Value> inputs = new ArrayList<>();
   private final Map<Value, TensorData> initializers = new LinkedHashMap<>();
   private final List<Value> parameters = new ArrayList<>();
+  private final Map<String, Value> parametersByName = new HashMap<>();
+  private int reuseDepth;
   private final Map<TensorData, Value> constantsByContent = new HashMap<>();
   private final Map<Value, TensorData> knownConstants = new HashMap<>();
   private final List<Node> nodes = new ArrayList<>();
@@ -153,10 +155,31 @@ public final class GraphBuilder {
   public Value parameter(String local, DataType dtype, Shape shape, Init init) {
     Preconditions.checkArgument(shape.isStatic(), "parameter %s needs a static shape, got %s", qualify(local), shape);
     String full = qualify(local);
+    Value existing = parametersByName.get(full);
+    if (existing != null && reuseDepth > 0) {
+      Preconditions.checkArgument(existing.type().equals(ValueType.tensor(dtype, shape)),
+          "parameter %s is reused as %s%s but was declared %s", full, dtype, shape, existing.type());
+      return existing;
+    }
     Value v = newValue(full, ValueType.tensor(dtype, shape));
     initializers.put(v, InitSampler.sample(init, dtype, shape, seed, full));
     parameters.add(v);
+    parametersByName.put(full, v);
     return v;
+  }
+
+  /**
+   * Runs {@code body} with parameter sharing on: a parameter whose full name was declared before is
+   * returned again (same shape and type required) instead of failing as a duplicate. This applies one
+   * set of weights to several inputs, e.g. the encoder to query0 and to the focal queries.
+   */
+  public <T> T reusingParameters(java.util.function.Supplier<T> body) {
+    reuseDepth++;
+    try {
+      return body.get();
+    } finally {
+      reuseDepth--;
+    }
   }
 
   /** Parameters in declaration order. */

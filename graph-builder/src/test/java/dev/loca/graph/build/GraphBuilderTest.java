@@ -172,4 +172,33 @@ class GraphBuilderTest {
     assertEquals(2, g2.nodes().size());
     assertEquals(2, g2.outputs().size());
   }
+
+  @Test
+  void reusingParametersSharesWeightsAndRejectsOtherShapes() {
+    GraphBuilder b = new GraphBuilder("g", 0);
+    Value x = b.input("x", DataType.FLOAT, Shape.of(2, 3));
+    Value w1;
+    try (Scope s = b.scope("layer")) {
+      w1 = b.parameter("weight", Shape.of(3, 3), Init.xavierUniform());
+    }
+    Value w2 = b.reusingParameters(() -> {
+      try (Scope s = b.scope("layer")) {
+        return b.parameter("weight", Shape.of(3, 3), Init.xavierUniform());
+      }
+    });
+    assertSame(w1, w2);
+    assertEquals(1, b.parameters().size());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.reusingParameters(() -> {
+      try (Scope s = b.scope("layer")) {
+        return b.parameter("weight", Shape.of(3, 4), Init.zeros());
+      }
+    }));
+    assertTrue(e.getMessage().contains("layer.weight is reused as float32[3,4] but was declared float32[3,3]"),
+        e.getMessage());
+    try (Scope s = b.scope("layer")) {
+      assertThrows(IllegalArgumentException.class, () -> b.parameter("weight", Shape.of(3, 3), Init.zeros()));
+    }
+    b.output(b.op("MatMul", b.op("MatMul", x, w1), w2));
+    assertEquals(1, b.build().initializers().size());
+  }
 }
