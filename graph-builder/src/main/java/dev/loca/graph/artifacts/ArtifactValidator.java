@@ -62,7 +62,7 @@ public final class ArtifactValidator {
     ckpt.trainable().forEach(t -> trainable.put(t.name(), t));
     Set<String> frozen = new HashSet<>();
     ckpt.frozen().forEach(t -> frozen.add(t.name()));
-    checkTraining(training.graph(), trainable, frozen, Set.copyOf(userInputs), ckpt);
+    checkTraining(training.graph(), trainable, frozen, List.copyOf(userInputs), ckpt);
     if (eval != null) {
       checkEval(eval.graph(), trainable.keySet(), frozen);
     }
@@ -71,7 +71,7 @@ public final class ArtifactValidator {
     }
   }
 
-  private void checkTraining(Graph g, Map<String, NamedTensor> trainable, Set<String> frozen, Set<String> userInputs,
+  private void checkTraining(Graph g, Map<String, NamedTensor> trainable, Set<String> frozen, List<String> userInputs,
       CheckpointContents ckpt) {
     GraphValidator.validate(g, OpCatalog.standard()).problems().forEach(p -> problems.add("training model: " + p));
     Map<String, Value> inputs = new HashMap<>();
