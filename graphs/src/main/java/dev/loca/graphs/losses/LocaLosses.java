@@ -57,14 +57,11 @@ public record LocaLosses(Value position, Value feature, Value memax, Value total
       Value normaliser = b.op("Add", validCount, b.scalar(NORMALISER_EPSILON));
       Value safeLabels = orZero(b, valid, labels);
 
-      Value logProb = logSoftmax(b, positionLogits);
-      Value picked = b.node("GatherElements").inputs(logProb, b.op("Unsqueeze", safeLabels, b.longs(1)))
-          .attr("axis", 1L).build();
-      Value nll = b.op("Neg", b.op("Squeeze", picked, b.longs(1)));
-      Value position = b.op("Div", sumAll(b, b.op("Mul", v, nll)), normaliser);
+      Value position = validMean(b, positionCrossEntropy(b, positionLogits, safeLabels), v, normaliser);
       Value accuracy = accuracy(b, positionLogits, safeLabels, v, validCount);
       if (!clusters) {
-        return new LocaLosses(position, null, null, position, accuracy, validCount);
+        // a value of its own, so that position and total can both be graph outputs
+        return new LocaLosses(position, null, null, b.op("Identity", position), accuracy, validCount);
       }
 
       requireRank(clusterScores, 2, "cluster scores");
@@ -72,17 +69,36 @@ public record LocaLosses(Value position, Value feature, Value memax, Value total
       requireIndices(targetRows, "target rows");
       Value logits = b.op("Div", clusterScores, b.scalar(temperature));
       Value tokenTargets = b.node("Gather").inputs(targets, orZero(b, valid, targetRows)).attr("axis", 0L).build();
-      Value ce = b.op("Neg", b.node("ReduceSum").inputs(b.op("Mul", tokenTargets, logSoftmax(b, logits)),
-          b.longs(1)).attr("keepdims", 0L).build());
-      Value feature = b.op("Div", sumAll(b, b.op("Mul", v, ce)), normaliser);
-
-      Value probs = b.node("Softmax").inputs(logits).attr("axis", -1L).build();
-      Value meanProbs = b.node("ReduceMean").inputs(probs).ints("axes", 0L).attr("keepdims", 0L).build();
-      Value memax = sumAll(b, b.op("Mul", meanProbs, b.op("Log", meanProbs)));
-
+      Value feature = validMean(b, softCrossEntropy(b, logits, tokenTargets), v, normaliser);
+      Value memax = memax(b, logits);
       Value total = b.op("Add", b.op("Add", position, feature), memax);
       return new LocaLosses(position, feature, memax, total, accuracy, validCount);
     }
+  }
+
+  /** −log softmax(ℓ_i)[y_i] per token [T]. */
+  private static Value positionCrossEntropy(GraphBuilder b, Value logits, Value safeLabels) {
+    Value picked = b.node("GatherElements").inputs(logSoftmax(b, logits), b.op("Unsqueeze", safeLabels, b.longs(1)))
+        .attr("axis", 1L).build();
+    return b.op("Neg", b.op("Squeeze", picked, b.longs(1)));
+  }
+
+  /** −Σ_k t_ik log softmax(z_i)_k per token [T]. */
+  private static Value softCrossEntropy(GraphBuilder b, Value logits, Value targets) {
+    Value dot = b.node("ReduceSum").inputs(b.op("Mul", targets, logSoftmax(b, logits)), b.longs(1))
+        .attr("keepdims", 0L).build();
+    return b.op("Neg", dot);
+  }
+
+  /** Σ_k q̄_k log q̄_k, q̄ the mean over all tokens of softmax(logits). */
+  private static Value memax(GraphBuilder b, Value logits) {
+    Value probs = b.node("Softmax").inputs(logits).attr("axis", -1L).build();
+    Value meanProbs = b.node("ReduceMean").inputs(probs).ints("axes", 0L).attr("keepdims", 0L).build();
+    return sumAll(b, b.op("Mul", meanProbs, b.op("Log", meanProbs)));
+  }
+
+  private static Value validMean(GraphBuilder b, Value perToken, Value v, Value normaliser) {
+    return b.op("Div", sumAll(b, b.op("Mul", v, perToken)), normaliser);
   }
 
   /** Valid tokens whose argmax is the label, over max(Σv, 1). */

@@ -49,7 +49,9 @@ class LossesStructureTest {
     LocaLosses l = LocaLosses.compute(b, logits, labels);
     assertNull(l.feature());
     assertNull(l.memax());
-    assertEquals(l.position(), l.total());
+    assertEquals(Shape.scalar(), l.total().shape());
+    b.output(l.position(), l.total());
+    b.build();
   }
 
   @Test
