@@ -1,7 +1,6 @@
 package dev.loca.graphs.vit;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -107,8 +106,8 @@ public record VitConfig(String name, int width, int depth, int heads, int mlpDim
   /** The token grid side of a square image of this side. */
   public int grid(int imageSize) {
     if (imageSize <= 0 || imageSize % patch != 0) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT,
-          "ViT %s: image size %d is not a positive multiple of the patch size %d", name, imageSize, patch));
+      throw new IllegalArgumentException("ViT " + name + ": image size " + imageSize
+          + " is not a positive multiple of the patch size " + patch);
     }
     return imageSize / patch;
   }
