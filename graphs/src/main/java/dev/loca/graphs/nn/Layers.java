@@ -9,8 +9,7 @@ import dev.loca.graph.ir.Value;
 /**
  * The layers LOCA's models are made of, as functions over a {@link GraphBuilder}. Each layer opens its
  * own name scope, so parameters are named {@code <scope>.<layer>.weight} and {@code .bias}. Tokens are
- * {@code [batch, tokens, width]} with a symbolic batch. Each layer takes its parameters from a
- * {@link ParameterSource}; the overloads without one declare them ({@link ParameterSource#DECLARE}).
+ * {@code [batch, tokens, width]} with a symbolic batch.
  */
 public final class Layers {
   /** LayerNorm epsilon of the ViT (spec §3.1). */
@@ -25,14 +24,9 @@ public final class Layers {
    * @param bias the bias initialiser, or null for no bias
    */
   public static Value linear(GraphBuilder b, String name, Value x, long in, long out, Init weight, Init bias) {
-    return linear(b, ParameterSource.DECLARE, name, x, in, out, weight, bias);
-  }
-
-  public static Value linear(GraphBuilder b, ParameterSource p, String name, Value x, long in, long out, Init weight,
-      Init bias) {
     try (Scope s = b.scope(name)) {
-      Value y = b.op("MatMul", x, p.get(b, "weight", Shape.of(in, out), weight));
-      return bias == null ? y : b.op("Add", y, p.get(b, "bias", Shape.of(out), bias));
+      Value y = b.op("MatMul", x, b.parameter("weight", Shape.of(in, out), weight));
+      return bias == null ? y : b.op("Add", y, b.parameter("bias", Shape.of(out), bias));
     }
   }
 
@@ -41,13 +35,9 @@ public final class Layers {
    * and inverse-std outputs so that the fused gradient can reuse them.
    */
   public static Value layerNorm(GraphBuilder b, String name, Value x, long dim) {
-    return layerNorm(b, ParameterSource.DECLARE, name, x, dim);
-  }
-
-  public static Value layerNorm(GraphBuilder b, ParameterSource p, String name, Value x, long dim) {
     try (Scope s = b.scope(name)) {
-      Value scale = p.get(b, "scale", Shape.of(dim), Init.ones());
-      Value shift = p.get(b, "bias", Shape.of(dim), Init.zeros());
+      Value scale = b.parameter("scale", Shape.of(dim), Init.ones());
+      Value shift = b.parameter("bias", Shape.of(dim), Init.zeros());
       return b.node("LayerNormalization").inputs(x, scale, shift).attr("axis", -1L).attr("epsilon", LN_EPS)
           .build(3).get(0);
     }
@@ -63,13 +53,9 @@ public final class Layers {
 
   /** The transformer MLP: Linear → GELU(tanh) → Linear, xavier-uniform kernels, biases ~ N(0, 1e-6). */
   public static Value mlp(GraphBuilder b, String name, Value x, long dim, long hidden) {
-    return mlp(b, ParameterSource.DECLARE, name, x, dim, hidden);
-  }
-
-  public static Value mlp(GraphBuilder b, ParameterSource p, String name, Value x, long dim, long hidden) {
     try (Scope s = b.scope(name)) {
-      Value h = geluTanh(b, linear(b, p, "fc1", x, dim, hidden, Init.xavierUniform(), Init.normal(1e-6)));
-      return linear(b, p, "fc2", h, hidden, dim, Init.xavierUniform(), Init.normal(1e-6));
+      Value h = geluTanh(b, linear(b, "fc1", x, dim, hidden, Init.xavierUniform(), Init.normal(1e-6)));
+      return linear(b, "fc2", h, hidden, dim, Init.xavierUniform(), Init.normal(1e-6));
     }
   }
 
@@ -79,25 +65,20 @@ public final class Layers {
    * {@code q == kv}.
    */
   public static Value attention(GraphBuilder b, String name, Value q, Value kv, long dim, int heads) {
-    return attention(b, ParameterSource.DECLARE, name, q, kv, dim, heads);
-  }
-
-  public static Value attention(GraphBuilder b, ParameterSource p, String name, Value q, Value kv, long dim,
-      int heads) {
     if (dim % heads != 0) {
       throw new IllegalArgumentException("width " + dim + " is not divisible by " + heads + " heads");
     }
     long headDim = dim / heads;
     try (Scope s = b.scope(name)) {
-      Value qh = splitHeads(b, headProjection(b, p, "query", q, dim, heads, headDim), heads, headDim);
-      Value kh = splitHeads(b, headProjection(b, p, "key", kv, dim, heads, headDim), heads, headDim);
-      Value vh = splitHeads(b, headProjection(b, p, "value", kv, dim, heads, headDim), heads, headDim);
+      Value qh = splitHeads(b, headProjection(b, "query", q, dim, heads, headDim), heads, headDim);
+      Value kh = splitHeads(b, headProjection(b, "key", kv, dim, heads, headDim), heads, headDim);
+      Value vh = splitHeads(b, headProjection(b, "value", kv, dim, heads, headDim), heads, headDim);
       Value kt = b.node("Transpose").inputs(kh).ints("perm", 0, 1, 3, 2).build();
       Value scores = b.op("Mul", b.op("MatMul", qh, kt), b.scalar((float) (1 / Math.sqrt(headDim))));
       Value weights = b.node("Softmax").inputs(scores).attr("axis", -1L).build();
       Value ctx = b.node("Transpose").inputs(b.op("MatMul", weights, vh)).ints("perm", 0, 2, 1, 3).build();
       Value merged = b.op("Reshape", ctx, b.longs(0, -1, dim));
-      return linear(b, p, "out", merged, dim, dim, Init.xavierUniform(), Init.zeros());
+      return linear(b, "out", merged, dim, dim, Init.xavierUniform(), Init.zeros());
     }
   }
 
@@ -106,11 +87,10 @@ public final class Layers {
    * DenseGeneral gives it: being 2-D it is weight-decayed, as in the reference code (the decay mask
    * exempts only 1-D parameters).
    */
-  private static Value headProjection(GraphBuilder b, ParameterSource p, String name, Value x, long dim, int heads,
-      long headDim) {
+  private static Value headProjection(GraphBuilder b, String name, Value x, long dim, int heads, long headDim) {
     try (Scope s = b.scope(name)) {
-      Value y = b.op("MatMul", x, p.get(b, "weight", Shape.of(dim, dim), Init.xavierUniform()));
-      Value bias = p.get(b, "bias", Shape.of(heads, headDim), Init.zeros());
+      Value y = b.op("MatMul", x, b.parameter("weight", Shape.of(dim, dim), Init.xavierUniform()));
+      Value bias = b.parameter("bias", Shape.of(heads, headDim), Init.zeros());
       return b.op("Add", y, b.op("Reshape", bias, b.longs(dim)));
     }
   }

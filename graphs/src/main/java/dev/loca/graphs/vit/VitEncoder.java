@@ -9,9 +9,6 @@ import dev.loca.graph.ir.Shape;
 import dev.loca.graph.ir.TensorData;
 import dev.loca.graph.ir.Value;
 import dev.loca.graphs.nn.Layers;
-import dev.loca.graphs.nn.ParameterSource;
-import dev.loca.graphs.nn.SharedParameters;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,14 +20,14 @@ import java.util.Map;
  * <p>Parameters live in scope {@code encoder}: {@code encoder.patch_embed.weight} [D, 3, p, p] and
  * {@code .bias}, {@code encoder.posembed} [1, G, G, D], {@code encoder.blocks.<l>.ln1|attn|ln2|mlp.*},
  * {@code encoder.encoder_norm.scale|bias}. The first {@link #apply} on a builder declares them and later
- * applies on the same builder reuse them.
+ * applies on the same builder (in the same outer scope) reuse them, through
+ * {@link GraphBuilder#reusingParameters}.
  */
 public final class VitEncoder {
   /** Image channels. */
   public static final int CHANNELS = 3;
 
   private final VitConfig cfg;
-  private final Map<GraphBuilder, SharedParameters> parametersByBuilder = new IdentityHashMap<>();
 
   public VitEncoder(VitConfig cfg) {
     this.cfg = cfg;
@@ -54,9 +51,12 @@ public final class VitEncoder {
     int grid = cfg.grid(imageSize(images));
     boolean perBranch = dropPath != null && dropPathColumns(dropPath) == DropPath.columns(cfg);
     checkKeepIndices(keepIndices);
-    ParameterSource p = parametersByBuilder.computeIfAbsent(b, SharedParameters::new);
+    return b.reusingParameters(() -> encode(b, images, grid, keepIndices, dropPath, perBranch));
+  }
+
+  private Value encode(GraphBuilder b, Value images, int grid, Value keepIndices, Value dropPath, boolean perBranch) {
     try (Scope s = b.scope("encoder")) {
-      Value x = b.op("Add", patchEmbedding(b, p, images, grid), positionEmbedding(b, p, grid));
+      Value x = b.op("Add", patchEmbedding(b, images, grid), positionEmbedding(b, grid));
       if (keepIndices != null) {
         x = keepTokens(b, x, keepIndices);
       }
@@ -65,24 +65,24 @@ public final class VitEncoder {
           try (Scope block = b.scope(Integer.toString(l))) {
             Value attnScale = dropPath == null ? null : column(b, dropPath, perBranch ? 2 * l : l);
             Value mlpScale = dropPath == null ? null : perBranch ? column(b, dropPath, 2 * l + 1) : attnScale;
-            Value h = Layers.layerNorm(b, p, "ln1", x, cfg.width());
-            x = residual(b, x, Layers.attention(b, p, "attn", h, h, cfg.width(), cfg.heads()), attnScale);
-            h = Layers.layerNorm(b, p, "ln2", x, cfg.width());
-            x = residual(b, x, Layers.mlp(b, p, "mlp", h, cfg.width(), cfg.mlpDim()), mlpScale);
+            Value h = Layers.layerNorm(b, "ln1", x, cfg.width());
+            x = residual(b, x, Layers.attention(b, "attn", h, h, cfg.width(), cfg.heads()), attnScale);
+            h = Layers.layerNorm(b, "ln2", x, cfg.width());
+            x = residual(b, x, Layers.mlp(b, "mlp", h, cfg.width(), cfg.mlpDim()), mlpScale);
           }
         }
       }
-      return Layers.layerNorm(b, p, "encoder_norm", x, cfg.width());
+      return Layers.layerNorm(b, "encoder_norm", x, cfg.width());
     }
   }
 
   /** Conv with kernel = stride = patch, then {@code [B, D, g, g] → [B, g², D]} in raster order. */
-  private Value patchEmbedding(GraphBuilder b, ParameterSource p, Value images, int grid) {
+  private Value patchEmbedding(GraphBuilder b, Value images, int grid) {
     int d = cfg.width();
     int k = cfg.patch();
     try (Scope s = b.scope("patch_embed")) {
-      Value w = p.get(b, "weight", Shape.of(d, CHANNELS, k, k), Init.lecunNormal());
-      Value bias = p.get(b, "bias", Shape.of(d), Init.zeros());
+      Value w = b.parameter("weight", Shape.of(d, CHANNELS, k, k), Init.lecunNormal());
+      Value bias = b.parameter("bias", Shape.of(d), Init.zeros());
       Value y = b.node("Conv").inputs(images, w, bias).ints("kernel_shape", k, k).ints("strides", k, k).build();
       Value flat = b.op("Reshape", y, b.longs(0, d, (long) grid * grid));
       return b.node("Transpose").inputs(flat).ints("perm", 0, 2, 1).build();
@@ -90,10 +90,10 @@ public final class VitEncoder {
   }
 
   /** The table as {@code [1, g², D]} (or {@code [g², D]} when resized to a grid g other than its own). */
-  private Value positionEmbedding(GraphBuilder b, ParameterSource p, int grid) {
+  private Value positionEmbedding(GraphBuilder b, int grid) {
     int d = cfg.width();
     int g0 = cfg.posGrid();
-    Value table = p.get(b, "posembed", Shape.of(1, g0, g0, d), Init.normal(1 / Math.sqrt(d)));
+    Value table = b.parameter("posembed", Shape.of(1, g0, g0, d), Init.normal(1 / Math.sqrt(d)));
     if (grid == g0) {
       return b.op("Reshape", table, b.longs(1, (long) g0 * g0, d));
     }
@@ -169,8 +169,9 @@ public final class VitEncoder {
   }
 
   /**
-   * Forward FLOPs per image (2 per multiply-add of the convolution and the matrix products; LayerNorm,
-   * softmax, GELU and additions are left out) for a square image of side {@code imageSize} of which
+   * Forward FLOPs per image (2 per multiply-add of the convolution and the matrix products, as
+   * {@code graph.analysis.Flops} counts them; LayerNorm, softmax, GELU and additions are left out, and so is
+   * the position-table resize, done once per batch) for a square image of side {@code imageSize} of which
    * {@code tokens} tokens enter the blocks.
    */
   public long forwardFlops(int imageSize, int tokens) {

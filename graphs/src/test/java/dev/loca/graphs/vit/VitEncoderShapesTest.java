@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loca.graph.analysis.Flops;
 import dev.loca.graph.build.GraphBuilder;
 import dev.loca.graph.ir.DataType;
 import dev.loca.graph.ir.Shape;
@@ -101,5 +102,19 @@ class VitEncoderShapesTest {
     long embed = 2 * n * (3 * 8 * 8) * d;
     long block = 2 * (4 * n * d * d + 2 * n * n * d + 2 * n * d * m);
     assertEquals(embed + 4 * block, cpu.forwardFlops(64, 64));
+  }
+
+  /** The config's count agrees with the analytic count over the built graph, with and without dropping. */
+  @Test
+  void forwardFlopsAgreeWithTheGraph() {
+    VitEncoder cpu = new VitEncoder(VitConfig.preset("cpu"));
+    GraphBuilder b = new GraphBuilder("vit", 1);
+    Value images = b.input("images", DataType.FLOAT, Shape.of(1, 3, 64, 64));
+    b.output("tokens", cpu.apply(b, images, null, null));
+    assertEquals(cpu.forwardFlops(64, 64), Flops.count(b.build()));
+    GraphBuilder kept = new GraphBuilder("vit", 1);
+    Value keep = kept.input("keep", DataType.INT64, Shape.of(1, 22));
+    kept.output("tokens", cpu.apply(kept, kept.input("images", DataType.FLOAT, Shape.of(1, 3, 64, 64)), keep, null));
+    assertEquals(cpu.forwardFlops(64, 22), Flops.count(kept.build()));
   }
 }
