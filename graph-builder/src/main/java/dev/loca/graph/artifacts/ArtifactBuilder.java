@@ -92,6 +92,14 @@ public final class ArtifactBuilder {
     return g.initializers().keySet().stream().filter(params::contains).toList();
   }
 
+  /**
+   * The graph with {@code params} moved from initializers to inputs (after its own inputs), for an
+   * inference session whose weights are fed at run time (the EMA teacher).
+   */
+  public static Graph parametersAsInputs(Graph g, List<Value> params) {
+    return asInputs(g, params, g.nodes(), g.outputs());
+  }
+
   /** The same graph with {@code params} moved from initializers to inputs (after the user inputs). */
   private static Graph asInputs(Graph g, List<Value> params, List<Node> nodes, List<Value> outputs) {
     List<Value> inputs = new ArrayList<>(g.inputs());

@@ -48,6 +48,7 @@ public final class GraphBuilder {
   private long nextId;
   private int constantCount;
   private int onnxOpset = DEFAULT_ONNX_OPSET;
+  private boolean structureOnly;
   private String docString = "";
 
   /** A builder over the standard catalog. */
@@ -100,6 +101,15 @@ public final class GraphBuilder {
   /** Sets the ai.onnx opset version of the model this builder makes. */
   public GraphBuilder onnxOpset(int version) {
     this.onnxOpset = version;
+    return this;
+  }
+
+  /**
+   * Declares parameters as graph inputs without drawing their values: for the shapes, names and costs of
+   * models too large to materialise (the graph cannot be run without feeding them).
+   */
+  public GraphBuilder structureOnly() {
+    this.structureOnly = true;
     return this;
   }
 
@@ -162,7 +172,11 @@ public final class GraphBuilder {
       return existing;
     }
     Value v = newValue(full, ValueType.tensor(dtype, shape));
-    initializers.put(v, InitSampler.sample(init, dtype, shape, seed, full));
+    if (structureOnly) {
+      inputs.add(v);
+    } else {
+      initializers.put(v, InitSampler.sample(init, dtype, shape, seed, full));
+    }
     parameters.add(v);
     parametersByName.put(full, v);
     return v;

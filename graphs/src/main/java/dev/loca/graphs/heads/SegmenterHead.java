@@ -6,11 +6,12 @@ import dev.loca.graph.build.Scope;
 import dev.loca.graph.ir.TensorData;
 import dev.loca.graph.ir.Value;
 import dev.loca.graphs.nn.Layers;
+import dev.loca.graphs.vit.PositionResize;
 
 /**
  * The Segmenter linear decoder: a linear layer from each patch token to class logits, the token grid
  * reshaped to a [classes, g, g] map, and bilinear upsampling to the image size (two MatMuls with constant
- * {@link ResizeWeights} matrices, one per axis); the loss is per-pixel cross-entropy with an ignore label.
+ * {@link PositionResize} weights, one per axis); the loss is per-pixel cross-entropy with an ignore label.
  */
 public final class SegmenterHead {
   /** Segmenter initialises its linear decoder with a normal of std 0.02 truncated at ±2 std, zero bias. */
@@ -42,7 +43,7 @@ public final class SegmenterHead {
 
   /** Bilinear resize of the last two axes of {@code maps} [.., in, in] to [.., out, out]. */
   public static Value upsample(GraphBuilder b, Value maps, int in, int out) {
-    double[][] m = ResizeWeights.matrix(in, out);
+    double[][] m = PositionResize.weights(in, out);
     float[] rows = new float[out * in];
     float[] cols = new float[in * out];
     for (int o = 0; o < out; o++) {

@@ -1,15 +1,12 @@
 package dev.loca.graphs.heads;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.loca.graph.build.GraphBuilder;
 import dev.loca.graph.ir.DataType;
 import dev.loca.graph.ir.Shape;
 import dev.loca.graph.ir.TensorData;
 import dev.loca.graph.ir.Value;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,32 +105,5 @@ class HeadsStructureTest {
     assertEquals(List.of("segmenter.head.weight", "segmenter.head.bias"), List.copyOf(parameters(b).keySet()));
     Value loss = SegmenterHead.loss(b, logits, labels, SegmenterHead.DEFAULT_IGNORE_LABEL);
     assertEquals(Shape.scalar(), loss.shape());
-  }
-
-  @Test
-  void resizeWeightsMatchTheSpecsTable() {
-    double[][] m = ResizeWeights.matrix(14, 6);
-    assertArrayEquals(new double[] {.3571, .4286, .2143, 0}, Arrays.copyOf(m[0], 4), 1e-4);
-    assertArrayEquals(new double[] {0, .0588, .2353, .4118, .2353, .0588, 0}, Arrays.copyOf(m[1], 7), 1e-4);
-    assertArrayEquals(new double[] {0, 0, 0, 0, .1875, .375, .3125, .125, 0}, Arrays.copyOf(m[2], 9), 1e-4);
-    assertArrayEquals(m[0], reversed(m[5]), 1e-12);
-  }
-
-  private static double[] reversed(double[] a) {
-    double[] r = new double[a.length];
-    for (int i = 0; i < a.length; i++) {
-      r[i] = a[a.length - 1 - i];
-    }
-    return r;
-  }
-
-  @Test
-  void upsamplingWeightsAreHalfPixelBilinear() {
-    double[][] m = ResizeWeights.matrix(2, 4);
-    assertArrayEquals(new double[] {1, 0}, m[0], 1e-12);
-    assertArrayEquals(new double[] {0.75, 0.25}, m[1], 1e-12);
-    assertArrayEquals(new double[] {0.25, 0.75}, m[2], 1e-12);
-    assertArrayEquals(new double[] {0, 1}, m[3], 1e-12);
-    assertThrows(IllegalArgumentException.class, () -> ResizeWeights.matrix(0, 3));
   }
 }

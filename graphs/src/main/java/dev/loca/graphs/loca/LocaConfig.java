@@ -1,0 +1,109 @@
+package dev.loca.graphs.loca;
+
+import com.google.common.base.Preconditions;
+import dev.loca.graph.autodiff.Flavour;
+import dev.loca.graphs.vit.VitConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Everything that fixes LOCA's graphs: the encoder, the view sizes and token counts, the heads and the
+ * loss constants. Field names mirror the reference code's config (spec §9).
+ *
+ * @param name preset name
+ * @param vit the encoder
+ * @param referenceSize reference view side in pixels
+ * @param query0Size the "random" query's side
+ * @param focalSize the focal queries' side
+ * @param focalQueries number of focal queries per image ({@code number_of_focal_queries})
+ * @param referenceSeqlen reference tokens kept (consecutive, late) as the student's keys and values
+ * @param queryMaxSeqlen query0 tokens kept (early dropping)
+ * @param headHidden projection head width
+ * @param headBottleneck projection head output width
+ * @param prototypes number of prototypes (K)
+ * @param temperature student temperature τ
+ * @param sharpening teacher temperature τ+
+ * @param sinkhornIterations Sinkhorn-Knopp iterations
+ * @param flavour backward-graph flavour for the training model
+ */
+public record LocaConfig(String name, VitConfig vit, int referenceSize, int query0Size, int focalSize,
+    int focalQueries, int referenceSeqlen, int queryMaxSeqlen, int headHidden, int headBottleneck, int prototypes,
+    float temperature, float sharpening, int sinkhornIterations, Flavour flavour) {
+
+  public LocaConfig {
+    vit.grid(referenceSize);
+    vit.grid(query0Size);
+    vit.grid(focalSize);
+    Preconditions.checkArgument(vit.grid(referenceSize) == vit.posGrid(),
+        "reference size %s must give the position-embedding grid %s", referenceSize, vit.posGrid());
+    int nRef = square(vit.grid(referenceSize));
+    int nQ0 = square(vit.grid(query0Size));
+    Preconditions.checkArgument(referenceSeqlen > 0 && referenceSeqlen <= nRef,
+        "reference_seqlen must be in 1..%s, got %s", nRef, referenceSeqlen);
+    Preconditions.checkArgument(queryMaxSeqlen > 0 && queryMaxSeqlen <= nQ0,
+        "query_max_seqlen must be in 1..%s, got %s", nQ0, queryMaxSeqlen);
+    Preconditions.checkArgument(focalQueries >= 0, "focal query count must be >= 0");
+  }
+
+  /** Number of reference positions, the position classifier's classes ({@code n_ref_positions}). */
+  public int referencePositions() {
+    int g = vit.grid(referenceSize);
+    return g * g;
+  }
+
+  public int query0Tokens() {
+    int g = vit.grid(query0Size);
+    return g * g;
+  }
+
+  public int focalTokens() {
+    int g = vit.grid(focalSize);
+    return g * g;
+  }
+
+  /** The faithful recipe (spec §2, §3) around an encoder preset, with token counts scaled to its grids. */
+  public static LocaConfig faithful(String name, VitConfig vit, int referenceSize, int query0Size, int focalSize) {
+    int nRef = square(vit.grid(referenceSize));
+    int nQ0 = square(vit.grid(query0Size));
+    return new LocaConfig(name, vit, referenceSize, query0Size, focalSize, 9, (int) (0.2 * nRef),
+        (int) Math.round(70.0 / 196 * nQ0), 2048, 256, 4096, 0.1f, 0.05f, 3, Flavour.FUSED);
+  }
+
+  private static int square(int g) {
+    return g * g;
+  }
+
+  private static final Map<String, Supplier<LocaConfig>> PRESETS = presets();
+
+  private static Map<String, Supplier<LocaConfig>> presets() {
+    Map<String, Supplier<LocaConfig>> m = new LinkedHashMap<>();
+    for (String v : List.of("Ti/16", "S/16", "B/16", "L/16", "H/16")) {
+      m.put(v, () -> faithful(v, VitConfig.preset(v), 224, 224, 96));
+    }
+    // the PyTorch peer's configurations (a) and (b), for benchmarks
+    m.put("tiny-p8-64", () -> faithful("tiny-p8-64", VitConfig.preset("Ti/8").withPosGrid(8), 64, 64, 32));
+    m.put("tiny-p16-224", () -> faithful("tiny-p16-224", VitConfig.preset("Ti/16"), 224, 224, 96));
+    // pretrains in minutes on 2 cores
+    m.put("cpu", () -> new LocaConfig("cpu", VitConfig.preset("cpu"), 64, 64, 32, 4, 12, 23, 512, 128, 512, 0.1f,
+        0.05f, 3, Flavour.FUSED));
+    // for tests: seconds to build and run
+    m.put("micro", () -> new LocaConfig("micro", VitConfig.preset("micro"), 16, 16, 8, 2, 3, 6, 32, 16, 24, 0.1f,
+        0.05f, 3, Flavour.FUSED));
+    return m;
+  }
+
+  /** The preset called {@code name}; fails naming the known ones. */
+  public static LocaConfig preset(String name) {
+    Supplier<LocaConfig> p = PRESETS.get(name);
+    if (p == null) {
+      throw new IllegalArgumentException("unknown preset '" + name + "'; presets are " + PRESETS.keySet());
+    }
+    return p.get();
+  }
+
+  public static List<String> presetNames() {
+    return List.copyOf(PRESETS.keySet());
+  }
+}
