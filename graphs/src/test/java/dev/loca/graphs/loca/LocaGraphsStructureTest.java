@@ -1,0 +1,100 @@
+package dev.loca.graphs.loca;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loca.graph.ir.Graph;
+import dev.loca.graph.ir.Shape;
+import dev.loca.graph.ir.Value;
+import dev.loca.graph.serde.ModelWriter;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/** Shapes, names and sizes of the LOCA graphs for every preset, built structure-only (no values drawn). */
+class LocaGraphsStructureTest {
+
+  static List<String> presets() {
+    return LocaConfig.presetNames();
+  }
+
+  private static Value output(Graph g, String name) {
+    return g.outputs().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  @ParameterizedTest
+  @MethodSource("presets")
+  void outputShapesWithASymbolicBatch(String preset) {
+    LocaConfig c = LocaConfig.preset(preset);
+    Graph student = LocaGraphs.student(c, 0, 0, true).graph();
+    for (String scalar : List.of(LocaGraphs.LOSS, LocaGraphs.LOSS_POSITION, LocaGraphs.LOSS_FEATURE,
+        LocaGraphs.LOSS_MEMAX, LocaGraphs.POSITION_ACCURACY)) {
+      assertEquals(Shape.scalar(), output(student, scalar).shape(), preset + " " + scalar);
+    }
+    Graph teacher = LocaGraphs.teacher(c, 0, 0, true).graph();
+    assertEquals(Shape.symbolic("?", c.prototypes()).dims().get(1),
+        output(teacher, LocaGraphs.TARGETS).shape().dims().get(1));
+    assertEquals(Shape.symbolic("batch", c.referenceSeqlen(), c.vit().width()),
+        output(teacher, LocaGraphs.MEMORY).shape());
+    Value q0 = student.inputs().stream().filter(v -> v.name().equals(LocaGraphs.QUERY0)).findFirst().orElseThrow();
+    assertEquals(Shape.symbolic("batch", 3, c.query0Size(), c.query0Size()), q0.shape());
+  }
+
+  @ParameterizedTest
+  @MethodSource("presets")
+  void staticBatchFixesEveryInput(String preset) {
+    LocaConfig c = LocaConfig.preset(preset);
+    Graph g = LocaGraphs.student(c, 0, 2, true).graph();
+    assertTrue(g.inputs().stream().allMatch(v -> v.shape().isStatic()), preset);
+    Value focal = g.inputs().stream().filter(v -> v.name().equals(LocaGraphs.FOCAL)).findFirst().orElseThrow();
+    assertArrayEquals(new long[] {2L * c.focalQueries(), 3, c.focalSize(), c.focalSize()}, focal.shape().sizes());
+  }
+
+  @Test
+  void studentAndTeacherShareParameterNames() {
+    LocaConfig c = LocaConfig.preset("micro");
+    Set<String> student = names(LocaGraphs.student(c, 0, 0, true).parameters());
+    Set<String> teacher = names(LocaGraphs.teacher(c, 0, 0, true).parameters());
+    assertTrue(student.containsAll(teacher), "teacher parameters must be named as the student's");
+    assertTrue(teacher.stream().allMatch(n -> n.startsWith("encoder.") || n.startsWith("head.")
+        || n.startsWith("prototypes.")), teacher.toString());
+    assertTrue(student.stream().anyMatch(n -> n.startsWith("cross_attention.")));
+    assertTrue(student.stream().anyMatch(n -> n.startsWith("position.")));
+  }
+
+  private static Set<String> names(List<Value> vs) {
+    return vs.stream().map(Value::name).collect(Collectors.toSet());
+  }
+
+  @Test
+  void sameSeedSameBytes() {
+    LocaConfig c = LocaConfig.preset("micro");
+    LocaArtifacts a = LocaArtifacts.build(c, 7, 2);
+    LocaArtifacts b = LocaArtifacts.build(c, 7, 2);
+    assertArrayEquals(a.student().trainingBytes(), b.student().trainingBytes());
+    assertArrayEquals(a.student().checkpoint(), b.student().checkpoint());
+    assertArrayEquals(ModelWriter.toBytes(a.teacher()), ModelWriter.toBytes(b.teacher()));
+    assertTrue(!java.util.Arrays.equals(a.student().checkpoint(), LocaArtifacts.build(c, 8, 2).student().checkpoint()));
+  }
+
+  @Test
+  void summaryCountsMatchTheEncoderAndPricesTheFlops() {
+    LocaConfig c = LocaConfig.preset("Ti/16");
+    Summary s = LocaArtifacts.summarize(c, 1, List.of(), List.of());
+    assertEquals(new dev.loca.graphs.vit.VitEncoder(c.vit()).parameterCount(), (long) s.studentParameters().get("encoder"));
+    assertEquals(s.studentParameters().get("encoder"), s.teacherParameters().get("encoder"));
+    assertTrue(s.teacherForwardFlops() > 0 && s.studentForwardFlops() > s.teacherForwardFlops());
+    assertTrue(s.toJson().contains("\"student_forward_flops_per_step\": " + s.studentForwardFlops()));
+  }
+
+  @Test
+  void unknownPresetIsNamed() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LocaConfig.preset("Z/99"));
+    assertTrue(e.getMessage().contains("unknown preset 'Z/99'") && e.getMessage().contains("micro"), e.getMessage());
+  }
+}
