@@ -8,11 +8,11 @@ package dev.loca.runtime.data.synthetic;
 final class Background {
   private static final double FINE_WEIGHT = 0.35;
   private static final double CONTRAST = 1.6;
+  private static final int LEVELS = 256;
 
   private final int width;
   private final int height;
-  private final int colourA;
-  private final int colourB;
+  private final int[] shades = new int[LEVELS];
   private final ValueNoise coarse;
   private final ValueNoise fine;
 
@@ -22,8 +22,9 @@ final class Background {
     int[] colours = SceneClass.BACKGROUND.colours();
     int a = rng.nextInt(colours.length);
     int b = (a + 1 + rng.nextInt(colours.length - 1)) % colours.length;
-    this.colourA = colours[a];
-    this.colourB = colours[b];
+    for (int level = 0; level < LEVELS; level++) {
+      shades[level] = Palette.blend(colours[a], colours[b], level / (LEVELS - 1.0), 0);
+    }
     double shorter = Math.min(width, height);
     double cell = shorter / rng.uniform(2.5, 6);
     this.coarse = new ValueNoise(width, height, cell, rng.nextLong());
@@ -32,11 +33,15 @@ final class Background {
 
   int[] paint() {
     int[] pixels = new int[width * height];
+    double[] coarseRow = new double[width];
+    double[] fineRow = new double[width];
     for (int y = 0; y < height; y++) {
+      coarse.row(y, coarseRow);
+      fine.row(y, fineRow);
       for (int x = 0; x < width; x++) {
-        double n = (1 - FINE_WEIGHT) * coarse.at(x, y) + FINE_WEIGHT * fine.at(x, y);
+        double n = (1 - FINE_WEIGHT) * coarseRow[x] + FINE_WEIGHT * fineRow[x];
         double t = Math.max(0, Math.min(1, (n - 0.5) * CONTRAST + 0.5));
-        pixels[y * width + x] = Palette.blend(colourA, colourB, t, 0);
+        pixels[y * width + x] = shades[(int) (t * (LEVELS - 1) + 0.5)];
       }
     }
     return pixels;
@@ -44,9 +49,11 @@ final class Background {
 
   /** Random values in [0, 1) on a square lattice of the given cell size, smoothstep-interpolated. */
   private static final class ValueNoise {
-    private final double cell;
     private final int columns;
+    private final double cell;
     private final double[] lattice;
+    private final int[] cellOfX;
+    private final double[] weightOfX;
 
     ValueNoise(int width, int height, double cell, long seed) {
       this.cell = Math.max(1, cell);
@@ -57,18 +64,29 @@ final class Background {
       for (int i = 0; i < lattice.length; i++) {
         lattice[i] = rng.nextDouble();
       }
+      this.cellOfX = new int[width];
+      this.weightOfX = new double[width];
+      for (int x = 0; x < width; x++) {
+        double gx = (x + 0.5) / this.cell;
+        cellOfX[x] = (int) gx;
+        weightOfX[x] = smooth(gx - cellOfX[x]);
+      }
     }
 
-    double at(int x, int y) {
-      double gx = (x + 0.5) / cell;
+    /** The noise along row {@code y}, into {@code out}. */
+    void row(int y, double[] out) {
       double gy = (y + 0.5) / cell;
-      int i = (int) gx;
       int j = (int) gy;
-      double fx = smooth(gx - i);
       double fy = smooth(gy - j);
-      double top = lerp(lattice[j * columns + i], lattice[j * columns + i + 1], fx);
-      double bottom = lerp(lattice[(j + 1) * columns + i], lattice[(j + 1) * columns + i + 1], fx);
-      return lerp(top, bottom, fy);
+      int top = j * columns;
+      int bottom = top + columns;
+      for (int x = 0; x < out.length; x++) {
+        int i = cellOfX[x];
+        double fx = weightOfX[x];
+        double upper = lerp(lattice[top + i], lattice[top + i + 1], fx);
+        double lower = lerp(lattice[bottom + i], lattice[bottom + i + 1], fx);
+        out[x] = lerp(upper, lower, fy);
+      }
     }
 
     private static double smooth(double t) {

@@ -67,7 +67,8 @@ public final class SceneGenerator {
   private Scene render(int index, boolean flat) {
     long sceneSeed = SplitMix64.hash(seed, index, 0x5ce7e5L);
     SplitMix64 rng = new SplitMix64(sceneSeed);
-    int[] pixels = flat ? new int[width * height] : new Background(width, height, rng).paint();
+    Background background = new Background(width, height, rng);
+    int[] pixels = flat ? new int[width * height] : background.paint();
     List<SceneObject> objects = placeObjects(rng);
     int[] classes = new int[width * height];
     int[] owners = new int[width * height];
@@ -75,10 +76,8 @@ public final class SceneGenerator {
     for (int i = 0; i < objects.size(); i++) {
       paint(objects.get(i), i, flat, pixels, classes, owners);
     }
-    if (!flat) {
-      addGrain(pixels, sceneSeed);
-    }
-    return new Scene(new RgbImage(width, height, toBytes(pixels)), classes, owners, List.copyOf(objects));
+    return new Scene(new RgbImage(width, height, toBytes(pixels, !flat, sceneSeed)), classes, owners,
+        List.copyOf(objects));
   }
 
   private List<SceneObject> placeObjects(SplitMix64 rng) {
@@ -119,21 +118,24 @@ public final class SceneGenerator {
     }
   }
 
-  private static void addGrain(int[] pixels, long sceneSeed) {
-    for (int p = 0; p < pixels.length; p++) {
-      int g = (int) (SplitMix64.hash(sceneSeed, p, 0x9a1L) & (2 * GRAIN - 1)) - GRAIN;
-      int rgb = pixels[p];
-      pixels[p] = Palette.clamp(Palette.red(rgb) + g) << 16 | Palette.clamp(Palette.green(rgb) + g) << 8
-          | Palette.clamp(Palette.blue(rgb) + g);
-    }
-  }
-
-  private static byte[] toBytes(int[] pixels) {
+  /**
+   * The pixels as RGB bytes; with grain, the same value in [−GRAIN, GRAIN) is added to the three channels of
+   * each pixel (4 random bits per pixel).
+   */
+  private static byte[] toBytes(int[] pixels, boolean grain, long sceneSeed) {
+    SplitMix64 rng = new SplitMix64(sceneSeed ^ 0x9a1L);
     byte[] rgb = new byte[3 * pixels.length];
+    long bits = 0;
     for (int p = 0; p < pixels.length; p++) {
-      rgb[3 * p] = (byte) (pixels[p] >> 16);
-      rgb[3 * p + 1] = (byte) (pixels[p] >> 8);
-      rgb[3 * p + 2] = (byte) pixels[p];
+      if (p % 16 == 0) {
+        bits = grain ? rng.nextLong() : 0;
+      }
+      int g = grain ? (int) (bits & (2 * GRAIN - 1)) - GRAIN : 0;
+      bits >>>= 4;
+      int colour = pixels[p];
+      rgb[3 * p] = (byte) Palette.clamp(Palette.red(colour) + g);
+      rgb[3 * p + 1] = (byte) Palette.clamp(Palette.green(colour) + g);
+      rgb[3 * p + 2] = (byte) Palette.clamp(Palette.blue(colour) + g);
     }
     return rgb;
   }
