@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "synth", mixinStandardHelpOptions = true,
     description = {"Write synthetic scenes in the ADE20K layout: images/<split>/scene_N.jpg,"
         + " annotations/<split>/scene_N.png (grey, value = class + 1, 0 = not labelled) and classes.txt.",
-        "Read them back with --data DIR (or DIR#<split>)."})
+        "Any --data option reads them back as DIR (or DIR#<split>)."})
 final class DataSynthCommand implements Runnable {
   private static final int MIN_SIDE = 8;
   private static final int MAX_SIDE = 8192;
