@@ -84,25 +84,45 @@ final class ShapeGrads {
     return g;
   }
 
+  /**
+   * Tile: view the gradient as {@code [r0, d0, r1, d1, ...]} and sum the repeat axes. The split shape is a
+   * constant when the input shape is static, else it is assembled from the input's run-time shape.
+   */
   private static List<Value> tile(GradContext c) {
     Shape s = c.x(0).shape();
     long[] reps = c.attrs().constant(1).map(TensorData::toLongs).orElseThrow(() -> new IllegalArgumentException(
         "gradient of '" + c.node().name() + "' needs constant repeats"));
-    if (!s.isStatic()) {
-      throw new IllegalArgumentException("gradient of '" + c.node().name() + "' needs a static input shape, got " + s);
+    if (!s.rankKnown()) {
+      throw new IllegalArgumentException("gradient of '" + c.node().name() + "' needs an input of known rank");
     }
-    long[] dims = s.sizes();
-    long[] split = new long[2 * dims.length];
-    long[] axes = new long[dims.length];
-    for (int i = 0; i < dims.length; i++) {
-      split[2 * i] = reps[i];
-      split[2 * i + 1] = dims[i];
+    int rank = s.rank();
+    long[] axes = new long[rank];
+    for (int i = 0; i < rank; i++) {
       axes[i] = 2L * i;
     }
-    Value r = c.op("Reshape", c.dy(0), c.longs(split));
+    Value split;
+    if (s.isStatic()) {
+      long[] dims = s.sizes();
+      long[] parts = new long[2 * rank];
+      for (int i = 0; i < rank; i++) {
+        parts[2 * i] = reps[i];
+        parts[2 * i + 1] = dims[i];
+      }
+      split = c.longs(parts);
+    } else {
+      Value shape = c.shapeOf(c.x(0));
+      List<Value> parts = new ArrayList<>();
+      for (int i = 0; i < rank; i++) {
+        parts.add(c.longs(reps[i]));
+        parts.add(c.op("Slice", shape, c.longs(i), c.longs(i + 1)));
+      }
+      split = c.node("Concat").inputs(parts).attr("axis", 0L).build();
+    }
+    Value r = c.op("Reshape", c.dy(0), split);
     Value sum = c.node("ReduceSum").inputs(r, c.longs(axes)).attr("keepdims", 0L).build();
-    return one(c, sum);
+    return one(c, s.isStatic() ? sum : c.op("Reshape", sum, c.shapeOf(c.x(0))));
   }
+
 
   /**
    * Fused Slice gradient: SliceGrad(dY, shape(x), starts, ends, axes?, steps?). ORT's CPU SliceGrad fails

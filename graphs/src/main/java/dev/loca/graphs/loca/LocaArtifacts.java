@@ -26,7 +26,7 @@ import java.util.TreeSet;
  *
  * @param config the configuration they were built from
  * @param student the student's training artifacts
- * @param teacher the teacher's inference model
+ * @param teacher the teacher's inference model; null in the location-only ablation
  * @param summary sizes and costs, as {@code summary.json} gives them
  */
 public record LocaArtifacts(LocaConfig config, TrainingArtifacts student, Model teacher, Summary summary) {
@@ -46,10 +46,13 @@ public record LocaArtifacts(LocaConfig config, TrainingArtifacts student, Model 
     LocaGraphs.Student s = LocaGraphs.student(c, seed);
     TrainingArtifacts student = ArtifactBuilder.build(s.graph(), s.loss(), s.parameters(), List.of(), c.flavour(),
         optimizer());
-    LocaGraphs.Teacher t = LocaGraphs.teacher(c, seed);
-    Model teacher = Model.of(ArtifactBuilder.parametersAsInputs(t.graph(), t.parameters()),
-        GraphBuilder.DEFAULT_ONNX_OPSET);
-    Summary summary = summarize(c, flopBatch, opsUsed(student.training().graph(), teacher.graph()),
+    Model teacher = null;
+    if (c.applyClusterLoss()) {
+      LocaGraphs.Teacher t = LocaGraphs.teacher(c, seed);
+      teacher = Model.of(ArtifactBuilder.parametersAsInputs(t.graph(), t.parameters()), GraphBuilder.DEFAULT_ONNX_OPSET);
+    }
+    Summary summary = summarize(c, flopBatch, teacher == null ? opsUsed(student.training().graph())
+            : opsUsed(student.training().graph(), teacher.graph()),
         student.training().opsets().stream().map(OpsetId::toString).toList());
     return new LocaArtifacts(c, student, teacher, summary);
   }
@@ -57,6 +60,10 @@ public record LocaArtifacts(LocaConfig config, TrainingArtifacts student, Model 
   /** Parameter counts and forward FLOPs, from structure-only graphs (no parameter values are drawn). */
   public static Summary summarize(LocaConfig c, int flopBatch, List<String> ops, List<String> opsets) {
     LocaGraphs.Student s = LocaGraphs.student(c, 0, flopBatch, true);
+    if (!c.applyClusterLoss()) {
+      return new Summary(c.name(), countByModule(s.parameters()), Map.of(), flopBatch, Flops.count(s.graph()), 0, ops,
+          opsets);
+    }
     LocaGraphs.Teacher t = LocaGraphs.teacher(c, 0, flopBatch, true);
     return new Summary(c.name(), countByModule(s.parameters()), countByModule(t.parameters()), flopBatch,
         Flops.count(s.graph()), Flops.count(t.graph()), ops, opsets);
@@ -65,7 +72,9 @@ public record LocaArtifacts(LocaConfig config, TrainingArtifacts student, Model 
   /** Writes the student artifacts, {@value #TEACHER_FILE} and {@code summary.json} into {@code dir}. */
   public void write(Path dir) {
     student.write(dir);
-    ModelWriter.write(teacher, dir.resolve(TEACHER_FILE));
+    if (teacher != null) {
+      ModelWriter.write(teacher, dir.resolve(TEACHER_FILE));
+    }
     try {
       Files.writeString(dir.resolve("summary.json"), summary.toJson());
     } catch (IOException e) {

@@ -27,10 +27,13 @@ import java.util.function.Supplier;
  * @param sharpening teacher temperature τ+
  * @param sinkhornIterations Sinkhorn-Knopp iterations
  * @param flavour backward-graph flavour for the training model
+ * @param applyClusterLoss true for LOCA (EMA teacher, cluster loss); false for the location-only ablation of
+ *     spec §4.6 (the student encodes the reference itself, keeping its tokens early; queries get no position
+ *     embedding; only the position loss)
  */
 public record LocaConfig(String name, VitConfig vit, int referenceSize, int query0Size, int focalSize,
     int focalQueries, int referenceSeqlen, int queryMaxSeqlen, int headHidden, int headBottleneck, int prototypes,
-    float temperature, float sharpening, int sinkhornIterations, Flavour flavour) {
+    float temperature, float sharpening, int sinkhornIterations, Flavour flavour, boolean applyClusterLoss) {
 
   public LocaConfig {
     vit.grid(referenceSize);
@@ -68,7 +71,14 @@ public record LocaConfig(String name, VitConfig vit, int referenceSize, int quer
     int nRef = square(vit.grid(referenceSize));
     int nQ0 = square(vit.grid(query0Size));
     return new LocaConfig(name, vit, referenceSize, query0Size, focalSize, 9, (int) (0.2 * nRef),
-        (int) Math.round(70.0 / 196 * nQ0), 2048, 256, 4096, 0.1f, 0.05f, 3, Flavour.FUSED);
+        (int) Math.round(70.0 / 196 * nQ0), 2048, 256, 4096, 0.1f, 0.05f, 3, Flavour.FUSED, true);
+  }
+
+  /** This configuration in the location-only ablation (spec §4.6), or back. */
+  public LocaConfig withClusterLoss(boolean apply) {
+    return new LocaConfig(name + (apply ? "" : "+location-only"), vit, referenceSize, query0Size, focalSize,
+        focalQueries, referenceSeqlen, queryMaxSeqlen, headHidden, headBottleneck, prototypes, temperature, sharpening,
+        sinkhornIterations, flavour, apply);
   }
 
   private static int square(int g) {
@@ -87,10 +97,10 @@ public record LocaConfig(String name, VitConfig vit, int referenceSize, int quer
     m.put("tiny-p16-224", () -> faithful("tiny-p16-224", VitConfig.preset("Ti/16"), 224, 224, 96));
     // pretrains in minutes on 2 cores
     m.put("cpu", () -> new LocaConfig("cpu", VitConfig.preset("cpu"), 64, 64, 32, 4, 12, 23, 512, 128, 512, 0.1f,
-        0.05f, 3, Flavour.FUSED));
+        0.05f, 3, Flavour.FUSED, true));
     // for tests: seconds to build and run
     m.put("micro", () -> new LocaConfig("micro", VitConfig.preset("micro"), 16, 16, 8, 2, 3, 6, 32, 16, 24, 0.1f,
-        0.05f, 3, Flavour.FUSED));
+        0.05f, 3, Flavour.FUSED, true));
     return m;
   }
 

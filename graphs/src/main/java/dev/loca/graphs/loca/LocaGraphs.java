@@ -79,15 +79,29 @@ public final class LocaGraphs {
     Value keep = b.input(QUERY0_KEEP, DataType.INT64, n.shape("batch", c.queryMaxSeqlen()));
     Value labels0 = b.input(QUERY0_LABELS, DataType.INT64, n.shape("batch", c.query0Tokens()));
     Value dp0 = b.input(QUERY0_DROP_PATH, DataType.FLOAT, n.shape("batch", depth));
-    Value memory = b.input(MEMORY, DataType.FLOAT, n.shape("batch", c.referenceSeqlen(), d));
-    Value targets = b.input(TARGETS, DataType.FLOAT, n.shape("reference_tokens", c.prototypes()));
     VitEncoder encoder = new VitEncoder(c.vit());
-    Heads q0Heads = heads(b, c, encoder.apply(b, q0, keep, dp0), memory);
+    boolean cluster = c.applyClusterLoss();
+    Value memory;
+    Value targets = null;
+    if (cluster) {
+      memory = b.input(MEMORY, DataType.FLOAT, n.shape("batch", c.referenceSeqlen(), d));
+      targets = b.input(TARGETS, DataType.FLOAT, n.shape("reference_tokens", c.prototypes()));
+    } else {
+      // location-only (spec §4.6): the student encodes the reference itself, keeping its run of tokens early
+      Value ref = b.input(REFERENCE, DataType.FLOAT, n.shape("batch", 3, c.referenceSize(), c.referenceSize()));
+      Value offset = b.input(REFERENCE_OFFSET, DataType.INT64, n.shape("batch"));
+      Value refDp = b.input(REFERENCE_DROP_PATH, DataType.FLOAT, n.shape("batch", depth));
+      memory = encoder.apply(b, ref, consecutive(b, offset, c.referenceSeqlen()), refDp, true);
+    }
+    Heads q0Heads = heads(b, c, encoder.apply(b, q0, keep, dp0, cluster), memory);
     Value kept = b.node("GatherElements").inputs(labels0, keep).attr("axis", 1L).build();
     Value batchSize = b.op("Gather", b.op("Shape", q0), b.constant(TensorData.scalar(0L)));
     Value images = b.op("Range", b.constant(TensorData.scalar(0L)), batchSize, b.constant(TensorData.scalar(1L)));
     List<Value> logits = new ArrayList<>(List.of(flat(b, q0Heads.logits, nRef)));
-    List<Value> scores = new ArrayList<>(List.of(flat(b, q0Heads.scores, c.prototypes())));
+    List<Value> scores = new ArrayList<>();
+    if (cluster) {
+      scores.add(flat(b, q0Heads.scores, c.prototypes()));
+    }
     List<Value> labels = new ArrayList<>(List.of(b.op("Reshape", kept, b.longs(-1))));
     List<Value> rows = new ArrayList<>(List.of(rows(b, images, kept, nRef)));
     if (c.focalQueries() > 0) {
@@ -96,20 +110,30 @@ public final class LocaGraphs {
       Value dpF = b.input(FOCAL_DROP_PATH, DataType.FLOAT, n.shape("focal_batch", depth));
       // query-major: the focal batch is [query 1 of every image, query 2 of every image, ...]
       Value focalMemory = b.op("Tile", memory, b.longs(c.focalQueries(), 1, 1));
-      Heads fHeads = b.reusingParameters(() -> heads(b, c, encoder.apply(b, focal, null, dpF), focalMemory));
+      Heads fHeads = b.reusingParameters(() -> heads(b, c, encoder.apply(b, focal, null, dpF, cluster), focalMemory));
       Value focalImages = b.op("Tile", images, b.longs(c.focalQueries()));
       logits.add(flat(b, fHeads.logits, nRef));
-      scores.add(flat(b, fHeads.scores, c.prototypes()));
+      if (cluster) {
+        scores.add(flat(b, fHeads.scores, c.prototypes()));
+      }
       labels.add(b.op("Reshape", focalLabels, b.longs(-1)));
       rows.add(rows(b, focalImages, focalLabels, nRef));
     }
-    LocaLosses losses = LocaLosses.compute(b, concat(b, logits), concat(b, scores), concat(b, labels),
-        concat(b, rows), targets, c.temperature());
-    Value loss = b.output(LOSS, losses.total());
-    b.output(LOSS_POSITION, losses.position());
-    b.output(LOSS_FEATURE, b.op("Add", losses.feature(), losses.memax()));
-    b.output(LOSS_MEMAX, losses.memax());
-    b.output(POSITION_ACCURACY, losses.positionAccuracy());
+    Value loss;
+    if (cluster) {
+      LocaLosses losses = LocaLosses.compute(b, concat(b, logits), concat(b, scores), concat(b, labels),
+          concat(b, rows), targets, c.temperature());
+      loss = b.output(LOSS, losses.total());
+      b.output(LOSS_POSITION, losses.position());
+      b.output(LOSS_FEATURE, b.op("Add", losses.feature(), losses.memax()));
+      b.output(LOSS_MEMAX, losses.memax());
+      b.output(POSITION_ACCURACY, losses.positionAccuracy());
+    } else {
+      LocaLosses losses = LocaLosses.compute(b, concat(b, logits), concat(b, labels));
+      loss = b.output(LOSS, losses.total());
+      b.output(LOSS_POSITION, losses.position());
+      b.output(POSITION_ACCURACY, losses.positionAccuracy());
+    }
     return new Student(b.build(), loss, b.parameters());
   }
 
@@ -118,11 +142,23 @@ public final class LocaGraphs {
 
   private static Heads heads(GraphBuilder b, LocaConfig c, Value tokens, Value memory) {
     long d = c.vit().width();
-    Value h = ProjectionHead.apply(b, HEAD, tokens, d, c.headHidden(), c.headBottleneck());
-    Value scores = Prototypes.scores(b, PROTOTYPES, h, c.headBottleneck(), c.prototypes());
+    Value scores = null;
+    if (c.applyClusterLoss()) {
+      Value h = ProjectionHead.apply(b, HEAD, tokens, d, c.headHidden(), c.headBottleneck());
+      scores = Prototypes.scores(b, PROTOTYPES, h, c.headBottleneck(), c.prototypes());
+    }
     Value z = CrossAttentionBlock.apply(b, CROSS, tokens, memory, d, c.vit().heads(), c.vit().mlpDim());
     Value logits = PositionClassifier.apply(b, POSITION, z, d, c.referencePositions());
     return new Heads(logits, scores);
+  }
+
+  /** Per image, the raster indices offset, offset+1, ..., offset+length−1: [B, length]. */
+  private static Value consecutive(GraphBuilder b, Value offset, int length) {
+    long[] run = new long[length];
+    for (int i = 0; i < length; i++) {
+      run[i] = i;
+    }
+    return b.op("Add", b.node("Unsqueeze").inputs(offset, b.longs(1)).build(), b.longs(run));
   }
 
   /** [.., n] → [-1, n]. */
@@ -153,6 +189,9 @@ public final class LocaGraphs {
 
   /** The teacher; batch and structure-only as for {@link #student(LocaConfig, long, int, boolean)}. */
   public static Teacher teacher(LocaConfig c, long seed, int batch, boolean structureOnly) {
+    if (!c.applyClusterLoss()) {
+      throw new IllegalArgumentException("the location-only ablation has no teacher");
+    }
     Dims n = new Dims(c, batch);
     GraphBuilder b = builder("loca_teacher", seed, structureOnly);
     int depth = DropPath.columns(c.vit());
@@ -164,11 +203,7 @@ public final class LocaGraphs {
     Value h = ProjectionHead.apply(b, HEAD, flat(b, tokens, d), d, c.headHidden(), c.headBottleneck());
     Value scores = Prototypes.scores(b, PROTOTYPES, h, c.headBottleneck(), c.prototypes());
     b.output(TARGETS, Sinkhorn.targets(b, scores, c.sharpening(), c.sinkhornIterations()));
-    long[] run = new long[c.referenceSeqlen()];
-    for (int i = 0; i < run.length; i++) {
-      run[i] = i;
-    }
-    Value idx = b.op("Add", b.node("Unsqueeze").inputs(offset, b.longs(1)).build(), b.longs(run));
+    Value idx = consecutive(b, offset, c.referenceSeqlen());
     Value idx3 = b.op("Expand", b.node("Unsqueeze").inputs(idx, b.longs(2)).build(),
         b.longs(1, c.referenceSeqlen(), d));
     Value memory = b.node("GatherElements").inputs(tokens, idx3).attr("axis", 1L).build();

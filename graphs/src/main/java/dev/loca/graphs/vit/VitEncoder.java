@@ -48,15 +48,27 @@ public final class VitEncoder {
    *     shared by its two branches)
    */
   public Value apply(GraphBuilder b, Value images, Value keepIndices, Value dropPath) {
+    return apply(b, images, keepIndices, dropPath, true);
+  }
+
+  /**
+   * As {@link #apply(GraphBuilder, Value, Value, Value)}; {@code positionEmbedding = false} leaves the
+   * position embedding out (the queries of the location-only ablation, spec §4.6).
+   */
+  public Value apply(GraphBuilder b, Value images, Value keepIndices, Value dropPath, boolean positionEmbedding) {
     int grid = cfg.grid(imageSize(images));
     boolean perBranch = dropPath != null && dropPathColumns(dropPath) == DropPath.columns(cfg);
     checkKeepIndices(keepIndices);
-    return b.reusingParameters(() -> encode(b, images, grid, keepIndices, dropPath, perBranch));
+    return b.reusingParameters(() -> encode(b, images, grid, keepIndices, dropPath, perBranch, positionEmbedding));
   }
 
-  private Value encode(GraphBuilder b, Value images, int grid, Value keepIndices, Value dropPath, boolean perBranch) {
+  private Value encode(GraphBuilder b, Value images, int grid, Value keepIndices, Value dropPath, boolean perBranch,
+      boolean usePositionEmbedding) {
     try (Scope s = b.scope("encoder")) {
-      Value x = b.op("Add", patchEmbedding(b, images, grid), positionEmbedding(b, grid));
+      Value x = patchEmbedding(b, images, grid);
+      if (usePositionEmbedding) {
+        x = b.op("Add", x, positionEmbedding(b, grid));
+      }
       if (keepIndices != null) {
         x = keepTokens(b, x, keepIndices);
       }

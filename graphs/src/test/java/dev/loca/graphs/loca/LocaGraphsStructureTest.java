@@ -93,6 +93,21 @@ class LocaGraphsStructureTest {
   }
 
   @Test
+  void locationOnlyAblationEncodesTheReferenceInTheStudent() {
+    LocaConfig c = LocaConfig.preset("micro").withClusterLoss(false);
+    LocaGraphs.Student s = LocaGraphs.student(c, 0, 0, true);
+    List<String> inputs = s.graph().inputs().stream().map(Value::name).toList();
+    assertTrue(inputs.contains(LocaGraphs.REFERENCE) && inputs.contains(LocaGraphs.REFERENCE_OFFSET), inputs.toString());
+    assertTrue(!inputs.contains(LocaGraphs.MEMORY) && !inputs.contains(LocaGraphs.TARGETS), inputs.toString());
+    assertTrue(s.parameters().stream().noneMatch(p -> p.name().startsWith("head.") || p.name().startsWith("prototypes.")));
+    assertEquals(Shape.scalar(), output(s.graph(), LocaGraphs.LOSS).shape());
+    assertThrows(IllegalArgumentException.class, () -> LocaGraphs.teacher(c, 0));
+    LocaArtifacts a = LocaArtifacts.build(c, 1, 2);
+    assertEquals(null, a.teacher());
+    assertEquals(0, a.summary().teacherForwardFlops());
+  }
+
+  @Test
   void unknownPresetIsNamed() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LocaConfig.preset("Z/99"));
     assertTrue(e.getMessage().contains("unknown preset 'Z/99'") && e.getMessage().contains("micro"), e.getMessage());

@@ -26,6 +26,9 @@ final class GraphsCommand implements Runnable {
   @Option(names = "--seed", defaultValue = "42", description = "Parameter initialisation seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--location-only", description = "The location-only ablation (spec §4.6): no teacher, no cluster loss.")
+  boolean locationOnly;
+
   @Option(names = "--batch", defaultValue = "16", description = "Batch at which FLOPs per step are counted (default: ${DEFAULT-VALUE}).")
   int batch;
 
@@ -49,7 +52,7 @@ final class GraphsCommand implements Runnable {
       throw new UserError("--out " + out + " exists and is not a folder");
     }
     PrintWriter w = spec.commandLine().getOut();
-    LocaArtifacts a = LocaArtifacts.build(LocaConfig.preset(preset), seed, batch);
+    LocaArtifacts a = LocaArtifacts.build(LocaConfig.preset(preset).withClusterLoss(!locationOnly), seed, batch);
     a.write(out);
     w.print(a.summary().toText());
     w.println("wrote " + out.toAbsolutePath());
