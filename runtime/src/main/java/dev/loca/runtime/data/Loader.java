@@ -140,9 +140,9 @@ public final class Loader<T, B> implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     for (PendingBatch p : pending) {
-      p.result.cancel(false);
-      if (p.result.isDone() && !p.result.isCompletedExceptionally() && p.result.join() instanceof AutoCloseable c) {
-        closeQuietly(c);
+      if (!p.result.cancel(false) && !p.result.isCompletedExceptionally()
+          && p.result.join() instanceof AutoCloseable c) {
+        closeQuietly(c); // finished but never delivered
       }
     }
     pending.clear();

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -167,6 +168,26 @@ class LoaderTest {
     assertEquals(List.of(), left);
     assertThrows(IllegalStateException.class, loader::next);
     assertFalse(Thread.currentThread().isInterrupted());
+  }
+
+  @Test
+  void closeClosesBatchesThatWereReadyButNeverDelivered() throws Exception {
+    List<AtomicBoolean> closed = new CopyOnWriteArrayList<>();
+    BatchAssembler<Item, AutoCloseable> closing = (samples, position) -> {
+      AtomicBoolean flag = new AtomicBoolean();
+      closed.add(flag);
+      return () -> flag.set(true);
+    };
+    Loader<Item, AutoCloseable> loader = Loader.open(new GradientDataset(20), ITEM, closing,
+        LoaderSettings.of(2, 0).withPrefetch(3));
+    loader.next();
+    for (int i = 0; i < 500 && closed.size() < 4; i++) {
+      Thread.sleep(10);
+    }
+    assertEquals(4, closed.size(), "the delivered batch and three prefetched ones");
+    loader.close();
+    assertFalse(closed.get(0).get(), "the delivered batch belongs to the caller");
+    assertTrue(closed.get(1).get() && closed.get(2).get() && closed.get(3).get());
   }
 
   @Test

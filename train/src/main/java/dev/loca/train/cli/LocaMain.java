@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code loca} executable: one command with subcommands. */
 @Command(name = "loca", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "LOCA on the JVM: location-aware self-supervised pretraining of Vision Transformers.",
-    subcommands = {OpsCommand.class, RuntimeInfoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {OpsCommand.class, RuntimeInfoCommand.class, DataCommand.class, CommandLine.HelpCommand.class})
 public final class LocaMain implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
