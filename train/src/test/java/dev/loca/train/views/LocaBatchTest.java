@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loca.runtime.data.LoaderPosition;
 import dev.loca.runtime.data.ops.CropBox;
+import dev.loca.runtime.ort.ElementType;
+import dev.loca.runtime.ort.OrtTensor;
 import dev.loca.train.views.LocaBatch.Part;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -96,6 +98,19 @@ class LocaBatchTest {
           }
         }
       }
+    }
+  }
+
+  @Test
+  void onnxRuntimeWrapsThePartsWithoutACopy() {
+    try (LocaBatch batch = new LocaBatchAssembler(CONFIG).assemble(samples(), LoaderPosition.START);
+        OrtTensor focal = OrtTensor.wrap(batch.floats(Part.FOCAL), batch.shape(Part.FOCAL));
+        OrtTensor labels = OrtTensor.wrap(batch.bytes(Part.FOCAL_LABELS), ElementType.INT64,
+            batch.shape(Part.FOCAL_LABELS))) {
+      assertEquals(code(1, 2), focal.toFloatArray()[(B + 1) * 192]); // query 2 of image 1
+      assertEquals(1000L + 20 + 3, labels.toLongArray()[(B + 1) * 4 + 3]);
+      batch.floats(Part.FOCAL).put(0, 42f);
+      assertEquals(42f, focal.toFloatArray()[0], "the tensor sees the batch's memory");
     }
   }
 
