@@ -29,6 +29,8 @@ import picocli.CommandLine.Spec;
         + " the CPU preset, with 1 and 2 worker threads.",
         "Without --data: generated 500x375 images, from JPEG files and from memory."})
 final class BenchCommand implements Runnable {
+  private static final double JIT_WARM_UP_SECONDS = 2;
+
   @Spec
   CommandSpec spec;
 
@@ -69,10 +71,13 @@ final class BenchCommand implements Runnable {
       }
       out.printf(Locale.ROOT, "%-16s %-9s %7s %14s   (batch %d, %.1f s each, %d cores)%n", "source", "preset",
           "workers", "samples/s", batch, seconds, Runtime.getRuntime().availableProcessors());
+      for (ViewsPreset preset : ViewsPreset.values()) { // compile the hot code before any figure is taken
+        rate(sources.values().iterator().next(), preset, 1, Math.min(JIT_WARM_UP_SECONDS, seconds));
+      }
       for (Map.Entry<String, ImageDataset> source : sources.entrySet()) {
         for (ViewsPreset preset : ViewsPreset.values()) {
           for (int w : workers) {
-            double rate = measure(source.getValue(), preset, w);
+            double rate = rate(source.getValue(), preset, w, seconds);
             out.printf(Locale.ROOT, "%-16s %-9s %7d %14.1f%n", source.getKey(), preset, w, rate);
             out.flush();
           }
@@ -91,15 +96,15 @@ final class BenchCommand implements Runnable {
     }
   }
 
-  /** Samples per second after two warm-up batches. */
-  private double measure(ImageDataset dataset, ViewsPreset preset, int workerCount) {
+  /** Samples per second over {@code timedSeconds}, after two batches that fill the workers and the queue. */
+  private double rate(ImageDataset dataset, ViewsPreset preset, int workerCount, double timedSeconds) {
     LoaderSettings settings = LoaderSettings.of(batch, 1).withWorkers(workerCount).withPrefetch(2);
     try (Loader<LocaSample, LocaBatch> loader = LocaLoaders.open(dataset, preset.config(), settings)) {
       for (int i = 0; i < 2; i++) {
         loader.next().close();
       }
       long start = System.nanoTime();
-      long deadline = start + (long) (seconds * 1e9);
+      long deadline = start + (long) (timedSeconds * 1e9);
       int samples = 0;
       while (System.nanoTime() < deadline) {
         loader.next().close();
