@@ -1,15 +1,16 @@
 package dev.loca.train.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** {@code loca data}: the data pipeline's tools, one subcommand each. */
+/** {@code loca data}: make, look at and measure the data pipeline. */
 @Command(name = "data", mixinStandardHelpOptions = true,
-    description = "Data tools: make, inspect and measure datasets.",
-    subcommands = {DataSynthCommand.class})
+    description = "Data tools: write the synthetic scenes, preview LOCA views and their labels, measure loading speed.",
+    subcommands = {DataSynthCommand.class, PreviewCommand.class, BenchCommand.class})
 final class DataCommand implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @Spec
+  CommandSpec spec;
 
   @Override
   public void run() {
