@@ -60,14 +60,16 @@ class DataCommandTest {
   void userMistakesAreOneLine() throws IOException {
     Path png = dir.resolve("p.png");
     assertEquals(1, run("data", "preview", "--data", dir.resolve("nowhere").toString(), "--out", png.toString()));
-    assertEquals("loca: --data " + dir.resolve("nowhere") + ": no such file or folder", err.toString().strip());
+    String e = err.toString().strip();
+    assertTrue(e.startsWith("loca: --data " + dir.resolve("nowhere") + ": ") && e.contains("does not exist")
+        && e.lines().count() == 1, e);
     err.getBuffer().setLength(0);
     assertEquals(1, run("data", "preview", "--data", dir.toString(), "--out", png.toString()));
-    assertTrue(err.toString().strip().startsWith("loca: --data " + dir + ": no images found (expected [.jpg"),
+    assertTrue(err.toString().strip().startsWith("loca: --data " + dir + ": ") && err.toString().strip().lines().count() == 1,
         err.toString());
     err.getBuffer().setLength(0);
-    assertEquals(1, run("data", "preview", "--out", png.toString()));
-    assertTrue(err.toString().strip().startsWith("loca: --data synthetic: "), err.toString());
+    assertEquals(0, run("data", "preview", "--out", png.toString()), err.toString());
+    assertTrue(out.toString().contains("wrote " + png), out.toString());
     err.getBuffer().setLength(0);
     Path data = images(1);
     assertEquals(1, run("data", "preview", "--data", data.toString(), "--out", png.toString(), "--index", "3"));
