@@ -52,7 +52,12 @@ final class GraphsCommand implements Runnable {
       throw new UserError("--out " + out + " exists and is not a folder");
     }
     PrintWriter w = spec.commandLine().getOut();
-    LocaArtifacts a = LocaArtifacts.build(LocaConfig.preset(preset).withClusterLoss(!locationOnly), seed, batch);
+    LocaArtifacts a;
+    try {
+      a = LocaArtifacts.build(LocaConfig.preset(preset).withClusterLoss(!locationOnly), seed, batch);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("preset " + preset + ": " + e.getMessage(), e);
+    }
     a.write(out);
     w.print(a.summary().toText());
     w.println("wrote " + out.toAbsolutePath());
