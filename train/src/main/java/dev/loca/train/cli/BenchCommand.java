@@ -2,13 +2,14 @@ package dev.loca.train.cli;
 
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
+import dev.loca.runtime.data.Ade20kLayoutWriter;
 import dev.loca.runtime.data.ImageDataset;
+import dev.loca.runtime.data.synthetic.SyntheticScenes;
 import dev.loca.runtime.data.Loader;
 import dev.loca.runtime.data.LoaderSettings;
 import dev.loca.train.views.LocaBatch;
 import dev.loca.train.views.LocaLoaders;
 import dev.loca.train.views.LocaSample;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -27,14 +28,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Measure LOCA samples per second (decode, views, labels, batching) for the faithful recipe and"
         + " the CPU preset, with 1 and 2 worker threads.",
-        "Without --data: generated 500x375 images, from JPEG files and from memory."})
+        "Without --data: the synthetic scenes at 500x375, as JPEG files and straight from the generator."})
 final class BenchCommand implements Runnable {
+  private static final float JPEG_QUALITY = 0.9f;
+
   private static final double JIT_WARM_UP_SECONDS = 2;
 
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--data", description = "Measure this dataset (a folder of images) instead.")
+  @Option(names = "--data", description = "Measure this dataset (a path or synthetic) instead.")
   String data;
 
   @Option(names = "--seconds", defaultValue = "3", description = "Timed seconds per measurement (default:"
@@ -63,11 +66,12 @@ final class BenchCommand implements Runnable {
       if (data != null) {
         sources.put(data, DataSources.open(data));
       } else {
-        List<BufferedImage> scenes = BenchScenes.make(images, 500, 375, 1);
+        SyntheticScenes scenes = new SyntheticScenes(images, 1, SyntheticScenes.DEFAULT_WIDTH,
+            SyntheticScenes.DEFAULT_HEIGHT);
         jpegFolder = Files.createTempDirectory("loca-bench-");
-        BenchScenes.writeJpegs(scenes, jpegFolder);
+        new Ade20kLayoutWriter(jpegFolder, "training", "scene", JPEG_QUALITY).write(scenes, images, i -> { });
         sources.put("jpeg 500x375", DataSources.open(jpegFolder.toString()));
-        sources.put("memory 500x375", BenchScenes.inMemory(scenes));
+        sources.put("generator 500x375", scenes);
       }
       out.printf(Locale.ROOT, "%-16s %-9s %7s %14s   (batch %d, %.1f s each, %d cores)%n", "source", "preset",
           "workers", "samples/s", batch, seconds, Runtime.getRuntime().availableProcessors());

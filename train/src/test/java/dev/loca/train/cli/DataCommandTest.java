@@ -90,23 +90,4 @@ class DataCommandTest {
     assertEquals(5, out.toString().strip().lines().count(), out.toString());
     assertTrue(out.toString().contains(" faithful ") && out.toString().contains(" cpu "), out.toString());
   }
-
-  @Test
-  void folderAdapterSkipsUnreadableFilesAndConvertsGray() throws Exception {
-    Path folder = Files.createDirectories(dir.resolve("mixed"));
-    Files.write(folder.resolve("empty.jpg"), new byte[0]);
-    Files.writeString(folder.resolve("text.png"), "not an image");
-    BufferedImage gray = new BufferedImage(3, 2, BufferedImage.TYPE_BYTE_GRAY);
-    gray.getRaster().setSample(1, 0, 0, 200);
-    ImageIO.write(gray, "png", folder.resolve("gray.png").toFile());
-    Files.writeString(folder.resolve("notes.txt"), "ignored");
-    ImageIoFolder data = ImageIoFolder.scan(folder);
-    assertEquals(3, data.size());
-    assertThrows(BadSampleException.class, () -> data.get(0)); // empty.jpg
-    RgbImage rgb = data.get(1).image(); // gray.png
-    assertEquals(200, rgb.at(1, 0, 0));
-    assertEquals(200, rgb.at(1, 0, 2));
-    BadSampleException e = assertThrows(BadSampleException.class, () -> data.get(2)); // text.png
-    assertTrue(e.getMessage().endsWith("text.png: not a readable image"), e.getMessage());
-  }
 }
