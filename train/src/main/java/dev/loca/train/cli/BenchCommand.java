@@ -73,7 +73,7 @@ final class BenchCommand implements Runnable {
         sources.put("jpeg 500x375", DataSources.open(jpegFolder.toString()));
         sources.put("generator 500x375", scenes);
       }
-      out.printf(Locale.ROOT, "%-16s %-9s %7s %14s   (batch %d, %.1f s each, %d cores)%n", "source", "preset",
+      out.printf(Locale.ROOT, "%-18s %-9s %7s %14s   (batch %d, %.1f s each, %d cores)%n", "source", "preset",
           "workers", "samples/s", batch, seconds, Runtime.getRuntime().availableProcessors());
       for (ViewsPreset preset : ViewsPreset.values()) { // compile the hot code before any figure is taken
         rate(sources.values().iterator().next(), preset, 1, Math.min(JIT_WARM_UP_SECONDS, seconds));
@@ -82,7 +82,7 @@ final class BenchCommand implements Runnable {
         for (ViewsPreset preset : ViewsPreset.values()) {
           for (int w : workers) {
             double rate = rate(source.getValue(), preset, w, seconds);
-            out.printf(Locale.ROOT, "%-16s %-9s %7d %14.1f%n", source.getKey(), preset, w, rate);
+            out.printf(Locale.ROOT, "%-18s %-9s %7d %14.1f%n", source.getKey(), preset, w, rate);
             out.flush();
           }
         }
