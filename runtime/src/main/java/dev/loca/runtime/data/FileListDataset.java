@@ -62,16 +62,6 @@ public final class FileListDataset implements ImageDataset {
   }
 
   @Override
-  public List<String> classNames() {
-    return List.of();
-  }
-
-  @Override
-  public int ignoreLabel() {
-    return -1;
-  }
-
-  @Override
   public String describe() {
     return String.format(Locale.ROOT, "file list %s (%d images)", listFile, files.size());
   }

@@ -13,11 +13,15 @@ public interface ImageDataset {
   /** Item {@code index}, decoded. */
   Sample get(int index) throws BadSampleException;
 
-  /** Class names of the label maps (index = class id); empty for unlabelled datasets. */
-  List<String> classNames();
+  /** Class names of the label maps (index = class id); empty (the default) for unlabelled datasets. */
+  default List<String> classNames() {
+    return List.of();
+  }
 
-  /** The label value that means "not labelled", or -1 when labels use none. */
-  int ignoreLabel();
+  /** The label value that means "not labelled", or -1 (the default) when labels use none. */
+  default int ignoreLabel() {
+    return -1;
+  }
 
   /** One line saying what this is, e.g. {@code "image folder /data/x (1234 images)"}. */
   String describe();

@@ -56,16 +56,6 @@ public final class ImageFolderDataset implements ImageDataset {
   }
 
   @Override
-  public List<String> classNames() {
-    return List.of();
-  }
-
-  @Override
-  public int ignoreLabel() {
-    return -1;
-  }
-
-  @Override
   public String describe() {
     return String.format(Locale.ROOT, "image folder %s (%d images)", root, files.size());
   }

@@ -1,6 +1,5 @@
 package dev.loca.runtime.data;
 
-import java.util.List;
 import java.util.Set;
 
 /** A tiny in-memory dataset of gradient images; item i is i-dependent, listed items are unreadable. */
@@ -41,16 +40,6 @@ final class GradientDataset implements ImageDataset {
       }
     }
     return new Sample("item-" + index, new RgbImage(width, height, rgb), java.util.Optional.empty());
-  }
-
-  @Override
-  public List<String> classNames() {
-    return List.of();
-  }
-
-  @Override
-  public int ignoreLabel() {
-    return -1;
   }
 
   @Override

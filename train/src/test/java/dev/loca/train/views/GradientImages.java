@@ -3,7 +3,6 @@ package dev.loca.train.views;
 import dev.loca.runtime.data.ImageDataset;
 import dev.loca.runtime.data.RgbImage;
 import dev.loca.runtime.data.Sample;
-import java.util.List;
 import java.util.Optional;
 
 /** Small generated gradient images, and an in-memory dataset of them. */
@@ -35,16 +34,6 @@ final class GradientImages {
       public Sample get(int index) {
         return new Sample("gradient-" + index, image(width + index % 3, height + index % 5, index),
             Optional.empty());
-      }
-
-      @Override
-      public List<String> classNames() {
-        return List.of();
-      }
-
-      @Override
-      public int ignoreLabel() {
-        return -1;
       }
 
       @Override
