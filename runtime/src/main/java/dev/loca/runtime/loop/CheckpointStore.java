@@ -240,6 +240,10 @@ public final class CheckpointStore {
   private static String reason(IOException e) {
     String message = e.getMessage();
     String kind = e.getClass().getSimpleName();
-    return message == null ? kind : kind + " " + message;
+    if (message == null) {
+      return kind;
+    }
+    // subclasses such as NoSuchFileException carry only a path as their message
+    return e.getClass() == IOException.class ? message : kind + ": " + message;
   }
 }

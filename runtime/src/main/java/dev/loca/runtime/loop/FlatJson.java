@@ -3,6 +3,7 @@ package dev.loca.runtime.loop;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** One-line JSON objects whose values are all numbers; {@code null} stands for NaN and ±infinity. */
@@ -47,7 +48,7 @@ final class FlatJson {
         case '\\' -> out.append("\\\\");
         default -> {
           if (c < 0x20) {
-            out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
           } else {
             out.append(c);
           }

@@ -3,7 +3,6 @@ package dev.loca.runtime.loop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
@@ -42,9 +41,7 @@ class CheckpointStoreFullDiskTest {
   void fullDiskWhileFillingIsAClearErrorAndKeepsThePrevious() throws IOException {
     store.save(1, bytes(100));
     CheckpointException e = assertThrows(CheckpointException.class, () -> store.save(2, bytes(64 * BLOCK)));
-    assertTrue(e.getMessage().startsWith("cannot write checkpoint step 2 to /run/checkpoints: "),
-        e.getMessage());
-    assertFalse(e.getMessage().contains("\n"));
+    assertEquals("cannot write checkpoint step 2 to /run/checkpoints: out of disk space", e.getMessage());
     assertPreviousIsLatest();
     assertFalse(Files.exists(dir.resolve(".tmp-step-000000002")), "the partial folder frees its space");
     store.save(3, bytes(100));
@@ -57,8 +54,7 @@ class CheckpointStoreFullDiskTest {
     Path tmp = store.begin(2);
     bytes(6 * BLOCK).writeTo(tmp); // the rest of the disk
     CheckpointException e = assertThrows(CheckpointException.class, () -> store.commit(tmp, 2));
-    assertTrue(e.getMessage().startsWith("cannot write checkpoint step 2 to /run/checkpoints: "),
-        e.getMessage());
+    assertEquals("cannot write checkpoint step 2 to /run/checkpoints: out of disk space", e.getMessage());
     assertPreviousIsLatest();
   }
 }

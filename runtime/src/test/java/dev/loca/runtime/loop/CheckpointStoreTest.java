@@ -154,7 +154,7 @@ class CheckpointStoreTest {
           throw new IOException("teacher buffer is closed");
         }));
     assertEquals("cannot write checkpoint step 2 to " + checkpoints()
-        + ": IOException teacher buffer is closed", e.getMessage());
+        + ": teacher buffer is closed", e.getMessage());
     assertEquals(List.of("step-000000001"), names());
     assertFalse(Files.exists(checkpoints().resolve(".tmp-step-000000002")));
     assertEquals("good", content(store.latest().orElseThrow()));

@@ -80,7 +80,7 @@ class MetricsLogTest {
     try (MetricsLog log = MetricsLog.create(file())) {
       writeSteps(log, 1, 8);
     }
-    Files.writeString(file(), Files.readString(file()) + "{\"step\":9,\"lo", java.nio.file.StandardOpenOption.WRITE);
+    Files.writeString(file(), Files.readString(file()) + "{\"step\":9,\"lo");
     try (MetricsLog log = MetricsLog.openForResume(file(), 5)) {
       writeSteps(log, 6, 10);
     }
