@@ -322,10 +322,7 @@ public final class CheckpointWriter {
       Optional<OptimizerState> optimizer,
       Map<String, TensorData[]> moments,
       Properties properties,
-      long tensorBytes) {
-
-
-  }
+      long tensorBytes) {}
 
   private static Plan plan(
       List<NamedTensor> trainable,
