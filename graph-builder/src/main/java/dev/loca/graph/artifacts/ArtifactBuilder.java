@@ -76,8 +76,7 @@ public final class ArtifactBuilder {
       NamedTensor t = new NamedTensor(p.name(), forward.initializers().get(p));
       (trainable.contains(p) ? trainTensors : frozenTensors).add(t);
     }
-    byte[] checkpoint = CheckpointWriter.toBytes(trainTensors, frozenTensors, Optional.empty(),
-        Properties.none());
+    CheckpointData checkpoint = CheckpointData.of(trainTensors, frozenTensors, Optional.empty(), Properties.none());
     List<String> userInputs = forward.inputs().stream().map(Value::name).toList();
     List<String> userOutputs = forward.outputs().stream().map(Value::name).toList();
     return new TrainingArtifacts(training, eval, optim, checkpoint,

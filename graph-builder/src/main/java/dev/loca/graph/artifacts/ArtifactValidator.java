@@ -31,12 +31,12 @@ public final class ArtifactValidator {
 
   private ArtifactValidator() {}
 
-  /** Validates packaged artifacts, reading their checkpoint bytes. */
+  /** Validates packaged artifacts, reading their checkpoint (bytes, or the tensors of a large state). */
   public static ValidationResult validate(TrainingArtifacts a) {
     ArtifactValidator v = new ArtifactValidator();
     CheckpointContents ckpt;
     try {
-      ckpt = CheckpointReader.fromBytes(a.checkpoint());
+      ckpt = a.checkpointData().contents();
     } catch (RuntimeException e) {
       v.problems.add("checkpoint: " + e.getMessage());
       return new ValidationResult("training artifacts", v.problems);

@@ -6,12 +6,14 @@ import dev.loca.graph.ir.TensorData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,8 +29,11 @@ import java.util.Set;
  * optimizer state and properties can be inspected in Java.
  *
  * <p>The optimizer state returned is that of group {@code group0}, the only group ORT uses; other groups
- * are ignored, as ORT ignores them. Checkpoints with external data or a nominal state are rejected, as
- * are files that are not ODTC version 2. Every error names the file and what was expected.
+ * are ignored, as ORT ignores them. A checkpoint with external data ({@code ModuleState.has_external_data})
+ * is read from its file together with the side file {@link CheckpointWriter#externalDataPath} ({@code
+ * <file>.data}), as ORT reads it; from bytes alone it is rejected, as ORT's {@code
+ * LoadCheckpointFromBuffer} rejects it. Checkpoints with a nominal state are rejected, as are files that
+ * are not ODTC version 2. Every error names the file and what was expected.
  */
 public final class CheckpointReader {
   private static final String IN_MEMORY = "<in-memory checkpoint>";
@@ -36,10 +41,10 @@ public final class CheckpointReader {
   private CheckpointReader() {}
 
   /**
-   * Reads the checkpoint file at {@code file}.
+   * Reads the checkpoint file at {@code file}, and its external data file when it has one.
    *
    * @throws CheckpointException if the file is missing or unreadable, is not an ODTC checkpoint, has a
-   *     version other than 2, or is corrupt
+   *     version other than 2, or is corrupt, or if its external data file is missing or too short
    */
   public static CheckpointContents read(Path file) {
     Objects.requireNonNull(file, "file");
@@ -52,22 +57,22 @@ public final class CheckpointReader {
     } catch (IOException | OutOfMemoryError e) {
       throw new CheckpointException("cannot read checkpoint " + path + ": " + e, e);
     }
-    return parse(bytes, path.toString());
+    return parse(bytes, path.toString(), CheckpointWriter.externalDataPath(path));
   }
 
   /**
    * Reads a checkpoint held in memory.
    *
-   * @throws CheckpointException if the bytes are not an ODTC version 2 checkpoint or are corrupt
+   * @throws CheckpointException if the bytes are not an ODTC version 2 checkpoint or are corrupt, or keep
+   *     their tensors in an external data file (read those with {@link #read(Path)})
    */
   public static CheckpointContents fromBytes(byte[] bytes) {
     Objects.requireNonNull(bytes, "bytes");
-    return parse(bytes, IN_MEMORY);
+    return parse(bytes, IN_MEMORY, null);
   }
 
-  private static CheckpointContents parse(byte[] bytes, String source) {
-    Flat f = new Flat(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), source);
-    try {
+  private static CheckpointContents parse(byte[] bytes, String source, Path dataFile) {
+    try (Flat f = new Flat(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), source, dataFile)) {
       return f.checkpoint();
     } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
       throw new CheckpointException(
@@ -76,13 +81,77 @@ public final class CheckpointReader {
   }
 
   /** Minimal flatbuffer walker over little-endian bytes, with bounds checks on every access. */
-  private static final class Flat {
+  private static final class Flat implements AutoCloseable {
     private final ByteBuffer bb;
     private final String source;
+    /** Where the external data would be; null for bytes without a file. */
+    private final Path dataFile;
+    /** Open once the module state says the checkpoint has external data. */
+    private FileChannel data;
+    private long dataSize;
 
-    Flat(ByteBuffer bb, String source) {
+    Flat(ByteBuffer bb, String source, Path dataFile) {
       this.bb = bb;
       this.source = source;
+      this.dataFile = dataFile;
+    }
+
+    @Override
+    public void close() {
+      if (data != null) {
+        try {
+          data.close();
+        } catch (IOException ignored) {
+          // read-only: nothing was lost
+        }
+      }
+    }
+
+    private void openExternalData() {
+      if (dataFile == null) {
+        throw new CheckpointException(
+            "checkpoint " + source + " keeps its tensors in an external data file, which bytes alone cannot"
+                + " reach; read it from its file with CheckpointReader.read(path)");
+      }
+      try {
+        data = FileChannel.open(dataFile, StandardOpenOption.READ);
+        dataSize = data.size();
+      } catch (NoSuchFileException e) {
+        throw new CheckpointException(
+            "checkpoint " + source + " keeps its tensors in an external data file, which is missing: " + dataFile,
+            e);
+      } catch (IOException e) {
+        throw new CheckpointException("cannot read checkpoint data file " + dataFile + ": " + e, e);
+      }
+    }
+
+    private byte[] externalBytes(long offset, long length, String label) {
+      if (data == null) {
+        throw new CheckpointException(
+            "checkpoint " + source + ": " + label + " refers to external data, but the checkpoint does not say"
+                + " it has an external data file");
+      }
+      if (length > Integer.MAX_VALUE - 8) {
+        throw new CheckpointException(
+            "checkpoint " + source + ": " + label + " has " + length + " bytes, more than one array can hold");
+      }
+      if (offset + length > dataSize) {
+        throw new CheckpointException(
+            "checkpoint data file " + dataFile + " has " + dataSize + " bytes; " + label + " needs bytes "
+                + offset + " to " + (offset + length) + " (truncated or not this checkpoint's data)");
+      }
+      ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(length));
+      try {
+        while (out.hasRemaining()) {
+          int n = data.read(out, offset + out.position());
+          if (n < 0) {
+            throw new IOException("end of file at " + (offset + out.position()));
+          }
+        }
+      } catch (IOException e) {
+        throw new CheckpointException("cannot read checkpoint data file " + dataFile + ": " + e, e);
+      }
+      return out.array();
     }
 
     CheckpointContents checkpoint() {
@@ -114,8 +183,7 @@ public final class CheckpointReader {
               "checkpoint " + source + " holds a nominal state (tensors without data), which cannot be read");
         }
         if (scalarBool(module, Odtc.MODULE_HAS_EXTERNAL_DATA)) {
-          throw new CheckpointException(
-              "checkpoint " + source + " keeps its tensors in an external data file, which is not supported");
+          openExternalData();
         }
         trainable = tensors(module, Odtc.MODULE_REQUIRES_GRAD, "trainable parameters");
         frozen = tensors(module, Odtc.MODULE_FROZEN, "frozen parameters");
@@ -266,15 +334,21 @@ public final class CheckpointReader {
           }
         }
       }
-      byte[] raw = new byte[0];
-      int rawField = field(t, Odtc.TENSOR_RAW_DATA);
-      if (rawField != 0) {
-        int v = indirect(rawField);
-        raw = new byte[length(v)];
-        bb.get(v + 4, raw);
-      }
       Shape shape = Shape.of(dims);
       long expected = shape.elementCount() * dtype.byteSize();
+      byte[] raw = new byte[0];
+      int externalField = field(t, Odtc.TENSOR_EXTERNAL_DATA_OFFSET);
+      long externalOffset = externalField == 0 ? -1 : bb.getLong(externalField);
+      if (externalOffset >= 0) {
+        raw = externalBytes(externalOffset, expected, label);
+      } else {
+        int rawField = field(t, Odtc.TENSOR_RAW_DATA);
+        if (rawField != 0) {
+          int v = indirect(rawField);
+          raw = new byte[length(v)];
+          bb.get(v + 4, raw);
+        }
+      }
       if (raw.length != expected) {
         throw new CheckpointException(
             "checkpoint " + source + ": " + label + " (" + dtype + shape + ") has " + raw.length

@@ -17,6 +17,15 @@ final class Odtc {
   /** Alignment of each tensor's {@code raw_data} vector. */
   static final int RAW_DATA_ALIGNMENT = 16;
 
+  /**
+   * External data (ORT 1.18+, kept by 1.24): when {@code ModuleState.has_external_data} is set, ORT opens
+   * the side file named by the checkpoint path plus this suffix ({@code ExternalCheckpointDataPath} in
+   * {@code training_api/checkpoint.cc}) and reads every tensor whose {@code external_data_offset} is >= 0
+   * from there: {@code byteSize} bytes at that offset, little-endian, no header. Loading from a buffer
+   * cannot do this (there is no path to add the suffix to).
+   */
+  static final String EXTERNAL_DATA_SUFFIX = ".data";
+
   // table Checkpoint
   static final int CHECKPOINT_FIELDS = 4;
   static final int CHECKPOINT_VERSION = 0;
@@ -32,12 +41,14 @@ final class Odtc {
   static final int MODULE_HAS_EXTERNAL_DATA = 3;
 
   // table Tensor (ort.fbs)
-  static final int TENSOR_FIELDS = 5;
+  static final int TENSOR_FIELDS = 7;
   static final int TENSOR_NAME = 0;
   static final int TENSOR_DIMS = 2;
   static final int TENSOR_DATA_TYPE = 3;
   static final int TENSOR_RAW_DATA = 4;
   static final int TENSOR_STRING_DATA = 5;
+  /** int64, default -1 (inline data); an offset into the external data file otherwise. */
+  static final int TENSOR_EXTERNAL_DATA_OFFSET = 6;
 
   // table OptimizerGroup
   static final int GROUP_FIELDS = 4;

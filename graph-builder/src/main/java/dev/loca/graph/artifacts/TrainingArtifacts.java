@@ -15,14 +15,15 @@ import java.util.List;
  * @param training forward + backward + gradient accumulation; parameters are inputs
  * @param eval forward + loss; parameters are inputs
  * @param optimizer the AdamW step over sequences of parameters, gradients and moments
- * @param checkpoint ODTC v2 bytes with the initial parameters
+ * @param checkpointData the ODTC v2 checkpoint with the initial parameters: its bytes, or for a state too
+ *     large for one flatbuffer the tensors, written with an external data file (see {@link #checkpoint()})
  * @param trainable trainable parameter names, in the order of the flat parameter buffer
  * @param frozen frozen parameter names
  * @param rankOne trainable parameters with one dimension (biases, norm scales), which LOCA does not decay
  * @param userInputs the training model's inputs the caller feeds, in order
  * @param userOutputs the training model's outputs TrainStep returns, in order
  */
-public record TrainingArtifacts(Model training, Model eval, Model optimizer, byte[] checkpoint,
+public record TrainingArtifacts(Model training, Model eval, Model optimizer, CheckpointData checkpointData,
     List<String> trainable, List<String> frozen, List<String> rankOne, List<String> userInputs,
     List<String> userOutputs) {
 
@@ -32,6 +33,7 @@ public record TrainingArtifacts(Model training, Model eval, Model optimizer, byt
   public static final String CHECKPOINT_FILE = "checkpoint";
 
   public TrainingArtifacts {
+    java.util.Objects.requireNonNull(checkpointData, "checkpointData");
     trainable = List.copyOf(trainable);
     frozen = List.copyOf(frozen);
     rankOne = List.copyOf(rankOne);
@@ -39,29 +41,49 @@ public record TrainingArtifacts(Model training, Model eval, Model optimizer, byt
     userOutputs = List.copyOf(userOutputs);
   }
 
-  /** Writes the four files into {@code dir} (created if needed) under the standard names. */
+  /** Artifacts with checkpoint bytes (as {@link CheckpointWriter#toBytes} makes them). */
+  public TrainingArtifacts(Model training, Model eval, Model optimizer, byte[] checkpoint, List<String> trainable,
+      List<String> frozen, List<String> rankOne, List<String> userInputs, List<String> userOutputs) {
+    this(training, eval, optimizer, CheckpointData.ofBytes(checkpoint), trainable, frozen, rankOne, userInputs,
+        userOutputs);
+  }
+
+  /**
+   * The checkpoint bytes, for {@code LoadCheckpointFromBuffer} and {@link CheckpointReader#fromBytes}.
+   *
+   * @throws IllegalArgumentException when the state is over the 2 GiB one flatbuffer can hold (ViT-H/16's
+   *     student): {@link #write} such artifacts and load the checkpoint from its file
+   */
+  public byte[] checkpoint() {
+    return checkpointData.bytes();
+  }
+
+  /**
+   * Writes the four files into {@code dir} (created if needed) under the standard names; a checkpoint too
+   * large for one flatbuffer is written as {@value #CHECKPOINT_FILE} plus {@code checkpoint.data}, which
+   * ORT's {@code LoadCheckpoint} reads together.
+   */
   public void write(Path dir) {
     try {
       Files.createDirectories(dir);
       ModelWriter.write(training, dir.resolve(TRAINING_FILE));
       ModelWriter.write(eval, dir.resolve(EVAL_FILE));
       ModelWriter.write(optimizer, dir.resolve(OPTIMIZER_FILE));
-      Path tmp = dir.resolve(CHECKPOINT_FILE + ".tmp");
-      Files.write(tmp, checkpoint);
-      Files.move(tmp, dir.resolve(CHECKPOINT_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write training artifacts to " + dir + ": " + e.getMessage(), e);
     }
+    checkpointData.write(dir.resolve(CHECKPOINT_FILE));
   }
 
   /** A copy with another training model (for tests of the validator and for tools that rewrite it). */
   public TrainingArtifacts withTraining(Model m) {
-    return new TrainingArtifacts(m, eval, optimizer, checkpoint, trainable, frozen, rankOne, userInputs, userOutputs);
+    return new TrainingArtifacts(m, eval, optimizer, checkpointData, trainable, frozen, rankOne, userInputs,
+        userOutputs);
   }
 
   public TrainingArtifacts withOptimizer(Model m) {
-    return new TrainingArtifacts(training, eval, m, checkpoint, trainable, frozen, rankOne, userInputs, userOutputs);
+    return new TrainingArtifacts(training, eval, m, checkpointData, trainable, frozen, rankOne, userInputs,
+        userOutputs);
   }
 
   public TrainingArtifacts withCheckpoint(byte[] bytes) {

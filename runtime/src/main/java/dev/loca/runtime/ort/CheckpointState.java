@@ -93,6 +93,12 @@ public final class CheckpointState implements AutoCloseable {
    * them, properties, and the optimizer state when {@code includeOptimizerState} is true. ORT writes a
    * temporary file next to {@code file}, which is flushed to disk and then moved into place atomically.
    *
+   * <p>A state loaded from a checkpoint with external data (the layout for states over 2 GiB) is saved the
+   * same way: ORT writes the parameters to the side file {@code <temporary file>.data}, which is flushed
+   * and moved to {@code file + ".data"} before {@code file} itself, so that the checkpoint never appears
+   * before its data. A single-file save removes a {@code file + ".data"} left by an earlier save to the
+   * same path.
+   *
    * <p>ORT does not store the current learning rate (the saved {@code initial_learning_rate} is not used
    * on load): keep it beside the checkpoint and set it on the next session.
    *
@@ -116,18 +122,38 @@ public final class CheckpointState implements AutoCloseable {
             api, training.SaveCheckpoint(handle, p, includeOptimizerState), "SaveCheckpoint(" + target + ")");
       }
     }
+    // ORT names the side file after the path it was given (ExternalCheckpointDataPath: path + ".data")
+    Path tmpData = tmp.resolveSibling(tmp.getFileName() + EXTERNAL_DATA_SUFFIX);
+    Path targetData = target.resolveSibling(target.getFileName() + EXTERNAL_DATA_SUFFIX);
+    boolean external = Files.exists(tmpData);
     try {
-      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        channel.force(true);
+      if (external) {
+        force(tmpData);
+        Files.move(tmpData, targetData, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
+      force(tmp);
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      if (!external) {
+        Files.deleteIfExists(targetData); // left by an earlier external-data save to this path: stale
+      }
     } catch (IOException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // report the original failure
+      for (Path p : new Path[] {tmp, tmpData}) {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // report the original failure
+        }
       }
       throw OrtFailure.java("cannot move saved checkpoint into place at " + target + ": " + e);
+    }
+  }
+
+  /** The suffix ORT appends to a checkpoint's path to name its external data file. */
+  private static final String EXTERNAL_DATA_SUFFIX = ".data";
+
+  private static void force(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.force(true);
     }
   }
 

@@ -37,6 +37,14 @@ class WrittenCheckpointTest {
   @Test
   void ortLoadsTheWrittenCheckpointWithItsOptimizerState(@TempDir Path dir) throws IOException {
     Path file = Files.write(dir.resolve("probe_written.ckpt"), golden());
+    checkLoadsAndTrains(env, file, dir);
+  }
+
+  /**
+   * Loads the probe checkpoint from {@code file}, checks its properties and parameters, and checks that the
+   * first AdamW update uses its moments and step (42).
+   */
+  static void checkLoadsAndTrains(OrtEnvironment env, Path file, Path dir) throws IOException {
     Path train = Files.write(dir.resolve("train.onnx"), ProbeArtifacts.trainingModel(true));
     Path eval = Files.write(dir.resolve("eval.onnx"), ProbeArtifacts.evalModel(true));
     Path adamw = Files.write(dir.resolve("adamw.onnx"), ProbeArtifacts.adamWModel(0f, null));
