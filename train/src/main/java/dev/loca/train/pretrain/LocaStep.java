@@ -172,6 +172,29 @@ public final class LocaStep implements AutoCloseable {
         new StepResult.Timings(ms(teacherNs), ms(trainNs), ms(t3 - t2), ms(t4 - t3)));
   }
 
+  /**
+   * The student's losses and position accuracy on a batch without changing any weight: the teacher pass
+   * and an EvalStep of the student (the eval model is the forward graph of the training model).
+   */
+  public StepResult evaluate(LocaBatch batch, long t, StepRandomness r) {
+    checkViews(batch.config());
+    StepRandomness.Draws d = r.draw(config, batch.size(), t, 0);
+    try (Feeds feeds = new Feeds(); RunResult targets = runTeacher(batch, d, feeds)) {
+      addStudentFeeds(batch, d, feeds);
+      feeds.put(LocaGraphs.TARGETS, targets.get(LocaGraphs.TARGETS));
+      feeds.put(LocaGraphs.MEMORY, targets.get(LocaGraphs.MEMORY));
+      try (RunResult out = student.evalStep(feeds.map)) {
+        return new StepResult(scalar(out, LocaGraphs.LOSS), scalar(out, LocaGraphs.LOSS_POSITION),
+            scalar(out, LocaGraphs.LOSS_FEATURE), scalar(out, LocaGraphs.LOSS_MEMAX),
+            scalar(out, LocaGraphs.POSITION_ACCURACY), new StepResult.Timings(0, 0, 0, 0));
+      }
+    }
+  }
+
+  private static double scalar(RunResult r, String name) {
+    return r.get(name).toFloatArray()[0];
+  }
+
   private RunResult runTeacher(LocaBatch batch, StepRandomness.Draws d, Feeds feeds) {
     Map<String, OrtTensor> in = new HashMap<>(teacherWeights.feeds());
     int b = batch.size();
