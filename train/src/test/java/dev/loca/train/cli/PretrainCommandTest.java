@@ -1,0 +1,50 @@
+package dev.loca.train.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Bad flags and config values of {@code loca pretrain} give one line and exit 1, before any work. */
+class PretrainCommandTest {
+  @TempDir
+  Path dir;
+
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = LocaMain.commandLine();
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  private String oneLine() {
+    String e = err.toString().strip();
+    assertEquals(1, e.lines().count(), e);
+    err.getBuffer().setLength(0);
+    return e;
+  }
+
+  @Test
+  void badFlagsAreOneLine() {
+    assertEquals(1, run("pretrain"));
+    assertEquals("loca: give exactly one of --out RUN (new run) and --resume RUN", oneLine());
+    assertEquals(1, run("pretrain", "--out", dir.resolve("a").toString(), "--set", "stepz=3"));
+    assertTrue(oneLine().startsWith("loca: unknown config field 'stepz'"));
+    assertEquals(1, run("pretrain", "--out", dir.resolve("a").toString(), "--set", "batch"));
+    assertEquals("loca: --set expects key=value, got 'batch'", oneLine());
+    assertEquals(1, run("pretrain", "--out", dir.resolve("a").toString(), "--batch", "0"));
+    assertEquals("loca: batch must be positive, got 0", oneLine());
+    assertEquals(1, run("pretrain", "--resume", dir.resolve("nothing").toString()));
+    assertTrue(oneLine().contains("no config.json (not a run folder)"));
+    assertEquals(1, run("pretrain", "--out", dir.resolve("b").toString(), "--preset", "Z/9"));
+    assertTrue(oneLine().startsWith("loca: unknown preset 'Z/9'"));
+    assertEquals(2, run("pretrain", "--steps", "many"));
+  }
+}
