@@ -8,28 +8,15 @@ import dev.loca.runtime.data.BadSampleException;
 import dev.loca.runtime.data.RgbImage;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-class DataCommandTest {
+class DataCommandTest extends CliTestSupport {
   @TempDir
   Path dir;
-
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine cli = LocaMain.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
-  }
 
   private Path images(int count) throws IOException {
     Path folder = Files.createDirectories(dir.resolve("images/sub"));

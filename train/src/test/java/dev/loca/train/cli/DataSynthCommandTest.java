@@ -9,28 +9,15 @@ import dev.loca.runtime.data.Datasets;
 import dev.loca.runtime.data.ImageDataset;
 import dev.loca.runtime.data.SkipLog;
 import dev.loca.runtime.data.synthetic.SyntheticScenes;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-class DataSynthCommandTest {
+class DataSynthCommandTest extends CliTestSupport {
   @TempDir
   Path dir;
-
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine cli = LocaMain.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
-  }
 
   @Test
   void writesScenesThatTheAde20kReaderOpensBack() throws Exception {

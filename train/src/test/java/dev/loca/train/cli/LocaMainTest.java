@@ -6,21 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loca.graph.ops.OpCatalog;
 import dev.loca.graph.ops.OpSchema;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-class LocaMainTest {
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine cli = LocaMain.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
-  }
+class LocaMainTest extends CliTestSupport {
 
   @Test
   void opsListsEveryCatalogOp() {

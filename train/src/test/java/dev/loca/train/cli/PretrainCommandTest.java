@@ -3,26 +3,14 @@ package dev.loca.train.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Bad flags and config values of {@code loca pretrain} give one line and exit 1, before any work. */
-class PretrainCommandTest {
+class PretrainCommandTest extends CliTestSupport {
   @TempDir
   Path dir;
-
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine cli = LocaMain.commandLine();
-    cli.setOut(new PrintWriter(new StringWriter(), true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
-  }
 
   private String oneLine() {
     String e = err.toString().strip();
