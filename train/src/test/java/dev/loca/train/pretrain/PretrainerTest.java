@@ -75,4 +75,18 @@ class PretrainerTest {
         () -> new Pretrainer(micro(6), run, quiet).run(false));
     assertTrue(e.getMessage().contains("already holds checkpoints; use --resume"), e.getMessage());
   }
+
+  @Test
+  void aDivergingRunStopsNamingTheStepAndKeepsTheLastGoodCheckpoint() throws Exception {
+    Path run = dir.resolve("diverging");
+    PretrainConfig exploding = micro(40).with("baseLr", "1e12").with("warmupFraction", "0").with("checkpointEvery", "1")
+        .with("keep", "2");
+    dev.loca.runtime.loop.DivergenceException e = assertThrows(dev.loca.runtime.loop.DivergenceException.class,
+        () -> new Pretrainer(exploding, run, quiet).run(false));
+    assertTrue(e.getMessage().contains("at step " + e.step()) && e.getMessage().contains("last good checkpoint"),
+        e.getMessage());
+    java.util.Optional<Path> last = new dev.loca.runtime.loop.CheckpointStore(run.resolve("checkpoints"), 2).latest();
+    assertTrue(last.isPresent(), "a checkpoint before the divergence is kept");
+    assertEquals(e.step() - 1, dev.loca.runtime.loop.CheckpointStore.stepOf(last.get()));
+  }
 }
