@@ -156,6 +156,9 @@ public final class Plots {
   private static void write(Path png, BufferedImage image) throws IOException {
     Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
     try (OutputStream out = Files.newOutputStream(tmp)) {
+      // ImageIO's disk cache registers its temporary file for deletion at exit, which fails while the JVM shuts
+      // down (the last plot after Ctrl-C); the image is small, so no cache is needed
+      ImageIO.setUseCache(false);
       if (!ImageIO.write(image, "png", out)) {
         throw new IOException("no PNG writer in this Java runtime");
       }
