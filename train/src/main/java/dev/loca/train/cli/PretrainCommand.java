@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -67,29 +69,19 @@ final class PretrainCommand implements Runnable {
   }
 
   private PretrainConfig override(PretrainConfig cfg) {
-    if (preset != null) {
-      cfg = cfg.with("preset", preset);
-    }
-    if (data != null) {
-      cfg = cfg.with("data", data);
-    }
-    if (steps != null) {
-      cfg = cfg.with("steps", steps.toString());
-    }
-    if (batch != null) {
-      cfg = cfg.with("batch", batch.toString());
-    }
-    if (lr != null) {
-      cfg = cfg.with("baseLr", lr.toString());
-    }
-    if (device != null) {
-      cfg = cfg.with("device", device);
-    }
-    if (threads != null) {
-      cfg = cfg.with("threads", threads.toString());
-    }
-    if (seed != null) {
-      cfg = cfg.with("seed", seed.toString());
+    Map<String, Object> flags = new LinkedHashMap<>();
+    flags.put("preset", preset);
+    flags.put("data", data);
+    flags.put("steps", steps);
+    flags.put("batch", batch);
+    flags.put("baseLr", lr);
+    flags.put("device", device);
+    flags.put("threads", threads);
+    flags.put("seed", seed);
+    for (Map.Entry<String, Object> f : flags.entrySet()) {
+      if (f.getValue() != null) {
+        cfg = cfg.with(f.getKey(), f.getValue().toString());
+      }
     }
     for (String s : sets) {
       int eq = s.indexOf('=');

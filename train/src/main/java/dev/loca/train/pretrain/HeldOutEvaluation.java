@@ -34,8 +34,7 @@ public final class HeldOutEvaluation {
     Path ckpt = new CheckpointStore(run.resolve("checkpoints"), cfg.keep()).latest().orElseThrow(
         () -> new IllegalArgumentException(run + " has no complete checkpoint"));
     LocaArtifacts artifacts = LocaArtifacts.build(lc, cfg.seed(), cfg.batch());
-    ViewsConfig views = ViewsConfig.faithful().withSizes(lc.referenceSize(), lc.query0Size(), lc.focalSize(),
-        lc.vit().patch()).withFocalCount(lc.focalQueries());
+    ViewsConfig views = Pretrainer.views(lc);
     int batches = Math.max(1, images / cfg.batch());
     double sum = 0;
     try (LocaStep step = LocaStep.resume(lc, artifacts, ckpt.resolve(Pretrainer.STUDENT_FILE),

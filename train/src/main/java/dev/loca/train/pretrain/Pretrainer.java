@@ -125,8 +125,7 @@ public final class Pretrainer {
           Integer.parseInt(state.getProperty("batch")));
       out.printf(Locale.ROOT, "resuming %s from step %d (loader at %s)%n", run, start, position);
     }
-    ViewsConfig views = ViewsConfig.faithful().withSizes(lc.referenceSize(), lc.query0Size(), lc.focalSize(),
-        lc.vit().patch()).withFocalCount(lc.focalQueries());
+    ViewsConfig views = views(lc);
     LoaderSettings settings = LoaderSettings.of(cfg.batch(), cfg.seed()).withWorkers(cfg.workers()).withStart(position)
         .withWarnings(out::println);
     double peakLr = Schedules.scaledLearningRate(cfg.baseLr(), cfg.batch() * cfg.accumulate());
@@ -183,6 +182,12 @@ public final class Pretrainer {
     out.printf(Locale.ROOT, "%s after step %d of %d; run folder %s%n", interrupted ? "stopped" : "finished", t,
         cfg.steps(), run.toAbsolutePath());
     return new Outcome(t, interrupted, rows);
+  }
+
+  /** The faithful views (spec §2) at the sizes, patch and focal-query count of a LOCA preset. */
+  static ViewsConfig views(LocaConfig lc) {
+    return ViewsConfig.faithful().withSizes(lc.referenceSize(), lc.query0Size(), lc.focalSize(), lc.vit().patch())
+        .withFocalCount(lc.focalQueries());
   }
 
   private ImageDataset openData() {
