@@ -66,7 +66,8 @@ public final class ConfusionPlot {
           if (cell >= 24 && !Double.isNaN(v)) {
             g.setColor(v > 0.5 ? Color.WHITE : Color.BLACK);
             String s = String.format(Locale.ROOT, "%.0f", 100 * v);
-            g.drawString(s, left + p * cell + (cell - fm.stringWidth(s)) / 2, top + t * cell + (cell + fm.getAscent()) / 2 - 2);
+            g.drawString(s, left + p * cell + (cell - fm.stringWidth(s)) / 2,
+                top + t * cell + (cell + fm.getAscent()) / 2 - 2);
           }
         }
       }
@@ -92,7 +93,10 @@ public final class ConfusionPlot {
   /** White at 0 to {@link #FULL} at 1. */
   private static Color shade(double v) {
     double t = Math.sqrt(Math.max(0, Math.min(1, v))); // small confusions stay visible
-    return new Color((int) Math.round(255 + (FULL.getRed() - 255) * t), (int) Math.round(255 + (FULL.getGreen() - 255) * t),
-        (int) Math.round(255 + (FULL.getBlue() - 255) * t));
+    return new Color(mix(FULL.getRed(), t), mix(FULL.getGreen(), t), mix(FULL.getBlue(), t));
+  }
+
+  private static int mix(int full, double t) {
+    return (int) Math.round(255 + (full - 255) * t);
   }
 }

@@ -50,7 +50,8 @@ final class EvaluateCommand implements Runnable {
   @Option(names = "--model", description = "Fine-tuned segmenter folder (segmenter.json + segmenter.onnx).")
   Path model;
 
-  @Option(names = "--position", description = "Pretraining run folder: evaluate its last checkpoint's position accuracy.")
+  @Option(names = "--position",
+      description = "Pretraining run folder: evaluate its last checkpoint's position accuracy.")
   Path position;
 
   @Option(names = "--data", description = "Labelled dataset (ADE20K or VOC folder, #split allowed, or synthetic[:...]);"
