@@ -27,12 +27,6 @@ class EvaluateCommandTest extends CliTestSupport {
     return TinySegmenters.Linear.random(32, names, 5).write(dir.resolve("ft"));
   }
 
-  private String oneLine() {
-    String e = err.toString().strip();
-    assertEquals(1, e.lines().count(), e);
-    err.getBuffer().setLength(0);
-    return e;
-  }
 
   @Test
   void aSegmenterIsEvaluatedAndItsReportWritten() throws Exception {
