@@ -24,6 +24,7 @@ public final class ConfusionPlot {
   public static final String FILE_NAME = "confusion.png";
   private static final int TARGET = 720;
   private static final int TITLE = 22;
+  private static final String TITLE_TEXT = "confusion (% of each true class; rows: true class, columns: predicted)";
   private static final int PAD = 8;
   private static final Color FULL = new Color(0x08306b);
 
@@ -42,12 +43,13 @@ public final class ConfusionPlot {
     Graphics2D pg = probe.createGraphics();
     FontMetrics fm = pg.getFontMetrics(font);
     int names = classNames.stream().mapToInt(fm::stringWidth).max().orElse(0) + PAD;
+    int titleWidth = pg.getFontMetrics(new Font(Font.SANS_SERIF, Font.PLAIN, 12)).stringWidth(TITLE_TEXT) + 2 * PAD;
     pg.dispose();
     int left = PAD + names;
     int top = TITLE + names;
     int width = left + n * cell + PAD;
     int height = top + n * cell + PAD;
-    BufferedImage out = new BufferedImage(Math.max(width, 420), height, BufferedImage.TYPE_INT_RGB);
+    BufferedImage out = new BufferedImage(Math.max(width, titleWidth), height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -55,7 +57,7 @@ public final class ConfusionPlot {
       g.fillRect(0, 0, out.getWidth(), height);
       g.setColor(Color.BLACK);
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-      g.drawString("confusion (rows: true class, each row / its pixels; columns: predicted)", PAD, TITLE - 7);
+      g.drawString(TITLE_TEXT, PAD, TITLE - 7);
       g.setFont(font);
       for (int t = 0; t < n; t++) {
         long row = m.labelled(t);

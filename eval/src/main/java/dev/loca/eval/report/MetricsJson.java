@@ -71,8 +71,8 @@ public final class MetricsJson {
   /** Writes {@code json} (pretty-printed) to {@code file} atomically. */
   public static void write(Path file, JsonObject json) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(json) + "\n",
-        StandardCharsets.UTF_8);
+    String text = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create().toJson(json);
+    Files.writeString(tmp, text + "\n", StandardCharsets.UTF_8);
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 

@@ -39,7 +39,7 @@ class EvaluationReportTest {
 
   @Test
   void metricsJsonHoldsTheScoresWithNullForAbsentClasses() throws Exception {
-    List<Path> files = EvaluationReport.write(dir.resolve("out"), evaluation(), Path.of("ft"), "synthetic");
+    List<Path> files = EvaluationReport.write(dir.resolve("out"), evaluation(), Path.of("ft"), "synthetic:images=1");
     assertEquals(3, files.size());
     JsonObject o = JsonParser.parseString(Files.readString(dir.resolve("out/metrics.json"))).getAsJsonObject();
     // IoU: sky 1/2, road 1, tree 0, car absent -> mIoU 1/2 over 3 classes
@@ -47,6 +47,7 @@ class EvaluationReportTest {
     assertEquals(3, o.get("classesInMean").getAsInt());
     assertEquals(2.0 / 3, o.get("pixelAccuracy").getAsDouble(), 1e-12);
     assertEquals("slide", o.get("mode").getAsString());
+    assertTrue(Files.readString(dir.resolve("out/metrics.json")).contains("\"data\": \"synthetic:images=1\""));
     assertEquals(1, o.get("images").getAsInt());
     assertEquals(Path.of("ft").toAbsolutePath().toString(), o.get("model").getAsString());
     JsonObject perClass = o.getAsJsonObject("perClass");
