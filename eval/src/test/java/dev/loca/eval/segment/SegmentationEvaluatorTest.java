@@ -148,6 +148,30 @@ class SegmentationEvaluatorTest {
   }
 
   @Test
+  void pixelsWithTheIgnoreLabelOfAVocFolderAreNotCounted() throws Exception {
+    // Pascal VOC layout: 21 classes, 255 = void; the images' top 8 rows are void
+    ImageDataset source = synthetic("images=2,seed=6,size=32x32");
+    Path voc = dir.resolve("voc");
+    Files.createDirectories(voc.resolve("JPEGImages"));
+    Files.createDirectories(voc.resolve("SegmentationClass"));
+    Files.createDirectories(voc.resolve("ImageSets/Segmentation"));
+    for (int i = 0; i < source.size(); i++) {
+      Sample s = source.get(i);
+      int[] labels = s.labels().orElseThrow().clone();
+      Arrays.fill(labels, 0, 8 * 32, 255);
+      ImageEncoder.writeJpeg(s.image(), voc.resolve("JPEGImages/im" + i + ".jpg"), 0.9f);
+      ImageEncoder.writeLabelPng(new LabelImage(32, 32, labels), voc.resolve("SegmentationClass/im" + i + ".png"));
+    }
+    Files.writeString(voc.resolve("ImageSets/Segmentation/val.txt"), "im0\nim1\n");
+    ImageDataset data = Datasets.open(voc + "#val");
+    assertEquals(21, data.classNames().size());
+    TinySegmenters.Linear model = linear(32, data);
+    Evaluation e = evaluate(model.write(dir.resolve("ft")), data, EvaluationSettings.defaults());
+    assertEquals(2 * 24 * 32, e.confusion().total());
+    assertSameCounts(javaConfusion(model, data), e.confusion());
+  }
+
+  @Test
   void theDatasetMustHaveTheSegmentersClasses() throws Exception {
     ImageDataset data = synthetic("images=1,size=32x32");
     Path ft = TinySegmenters.Linear.random(32, List.of("a", "b", "c"), 1).write(dir.resolve("ft"));

@@ -7,6 +7,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.loca.eval.testing.TinySegmenters;
 import dev.loca.graphs.seg.SegmenterCard;
+import dev.loca.runtime.data.ImageEncoder;
+import dev.loca.runtime.data.LabelImage;
 import dev.loca.runtime.data.synthetic.SyntheticScenes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,6 +93,29 @@ class EvaluateCommandTest extends CliTestSupport {
     assertEquals(1, run("evaluate", "--position", dir.toString(), "--mode", "whole"));
     assertEquals("loca: --mode, --batch and --skip-bad apply to --model only", oneLine());
     assertEquals(2, run("evaluate", "--model", ft.toString(), "--batch", "two"));
+  }
+
+  @Test
+  void aBadMaskStopsTheRunNamingItOrIsSkippedWithSkipBad() throws Exception {
+    Path ft = tinyModel();
+    Path ade = dir.resolve("ade");
+    assertEquals(0, run("data", "synth", "--out", ade.toString(), "--images", "3", "--width", "40", "--height", "32",
+        "--split", "validation"), err.toString());
+    Path mask = ade.resolve("annotations/validation/scene_00000001.png");
+    assertTrue(Files.isRegularFile(mask), mask.toString());
+    ImageEncoder.writeLabelPng(new LabelImage(40, 31, new int[40 * 31]), mask);
+    String data = ade + "#validation";
+    assertEquals(1, run("evaluate", "--model", ft.toString(), "--data", data, "--out", dir.resolve("r").toString()));
+    assertEquals("loca: " + mask + ": label map is 40x31 but its image " + mask.getFileName().toString()
+        .replace(".png", ".jpg") + " is 40x32 (--skip-bad skips such files)", oneLine());
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("evaluate", "--model", ft.toString(), "--data", data, "--out", dir.resolve("r").toString(),
+        "--skip-bad"), err.toString());
+    assertTrue(err.toString().startsWith("warning: skipped " + mask + ": label map is 40x31"), err.toString());
+    assertTrue(out.toString().contains("1 bad images or masks skipped"), out.toString());
+    JsonObject metrics = JsonParser.parseString(Files.readString(dir.resolve("r/metrics.json"))).getAsJsonObject();
+    assertEquals(2, metrics.get("images").getAsInt());
+    assertEquals(1, metrics.get("skipped").getAsInt());
   }
 
   @Test
