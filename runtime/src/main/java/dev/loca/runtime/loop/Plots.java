@@ -153,7 +153,8 @@ public final class Plots {
     return s;
   }
 
-  private static void write(Path png, BufferedImage image) throws IOException {
+  /** Writes {@code image} to {@code png} atomically (a temporary file beside it, then a rename). */
+  public static void write(Path png, BufferedImage image) throws IOException {
     Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
     try (OutputStream out = Files.newOutputStream(tmp)) {
       // ImageIO's disk cache registers its temporary file for deletion at exit, which fails while the JVM shuts

@@ -7,7 +7,6 @@ import dev.loca.runtime.data.Datasets;
 import dev.loca.runtime.data.Loader;
 import dev.loca.runtime.data.LoaderSettings;
 import dev.loca.runtime.loop.CheckpointStore;
-import dev.loca.runtime.ort.SessionConfig;
 import dev.loca.train.views.LocaBatch;
 import dev.loca.train.views.LocaLoaders;
 import dev.loca.train.views.LocaSample;
@@ -38,7 +37,7 @@ public final class HeldOutEvaluation {
     int batches = Math.max(1, images / cfg.batch());
     double sum = 0;
     try (LocaStep step = LocaStep.resume(lc, artifacts, ckpt.resolve(Pretrainer.STUDENT_FILE),
-            ckpt.resolve(Pretrainer.TEACHER_FILE), SessionConfig.defaults().withIntraOpThreads(cfg.threads()));
+            ckpt.resolve(Pretrainer.TEACHER_FILE), cfg.sessionConfig());
         Loader<LocaSample, LocaBatch> loader = LocaLoaders.open(Datasets.open(data), views,
             LoaderSettings.of(cfg.batch(), cfg.seed() + 1).withWorkers(cfg.workers()))) {
       StepRandomness noDropPath = new StepRandomness(cfg.seed() + 1, false);

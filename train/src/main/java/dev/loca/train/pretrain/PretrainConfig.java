@@ -1,5 +1,6 @@
 package dev.loca.train.pretrain;
 
+import dev.loca.runtime.ort.SessionConfig;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,6 +56,12 @@ public record PretrainConfig(String preset, String data, long steps, int batch, 
   /** The defaults for a preset (spec §5.1 where it applies). */
   public static PretrainConfig defaults(String preset) {
     return new PretrainConfig(preset, "synthetic", 1000, 16, 1e-3, 0.15, 0.01, 0.996, 1, 0, 2, 42, 200, 3, "cpu");
+  }
+
+  /** The ORT session settings of this config: its intra-op threads, on CUDA device 0 for {@code cuda}. */
+  public SessionConfig sessionConfig() {
+    SessionConfig session = SessionConfig.defaults().withIntraOpThreads(threads);
+    return device.equals("cuda") ? session.withDevice(SessionConfig.Device.cuda(0)) : session;
   }
 
   /** Warm-up steps. */

@@ -109,10 +109,7 @@ public final class Pretrainer {
     }
     out.print("config:\n" + cfg);
     LocaArtifacts artifacts = LocaArtifacts.build(lc, cfg.seed(), cfg.batch());
-    SessionConfig session = SessionConfig.defaults().withIntraOpThreads(cfg.threads());
-    if (cfg.device().equals("cuda")) {
-      session = session.withDevice(SessionConfig.Device.cuda(0));
-    }
+    SessionConfig session = cfg.sessionConfig();
     long start = 0;
     LoaderPosition position = LoaderPosition.START;
     if (latest.isPresent()) {

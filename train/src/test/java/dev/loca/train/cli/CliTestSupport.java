@@ -1,5 +1,7 @@
 package dev.loca.train.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
@@ -15,5 +17,13 @@ abstract class CliTestSupport {
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     return cli.execute(args);
+  }
+
+  /** The standard error so far, checked to be one line, then cleared. */
+  protected String oneLine() {
+    String e = err.toString().strip();
+    assertEquals(1, e.lines().count(), e);
+    err.getBuffer().setLength(0);
+    return e;
   }
 }

@@ -12,12 +12,6 @@ class PretrainCommandTest extends CliTestSupport {
   @TempDir
   Path dir;
 
-  private String oneLine() {
-    String e = err.toString().strip();
-    assertEquals(1, e.lines().count(), e);
-    err.getBuffer().setLength(0);
-    return e;
-  }
 
   @Test
   void badFlagsAreOneLine() {

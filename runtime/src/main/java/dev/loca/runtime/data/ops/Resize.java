@@ -81,9 +81,15 @@ public final class Resize {
     return out;
   }
 
-  /** Per output index: the two source indices and the weight of the second, as TensorFlow computes them. */
-  private record Weights(int[] lower, int[] upper, float[] lerp) {
-    static Weights of(int in, int out) {
+  /**
+   * Bilinear taps with half-pixel centres (TensorFlow's {@code resize}, PyTorch's {@code align_corners=False}):
+   * per output index, the two source indices and the weight of the second, in float32. The arrays are not
+   * copied; callers must not change them.
+   */
+  public record Weights(int[] lower, int[] upper, float[] lerp) {
+    /** The taps of resizing {@code in} samples to {@code out}. */
+    public static Weights of(int in, int out) {
+      Preconditions.checkArgument(in > 0 && out > 0, "sizes must be positive, got %s -> %s", in, out);
       float scale = (float) in / out;
       int[] lower = new int[out];
       int[] upper = new int[out];
