@@ -39,7 +39,8 @@ loca_checked() {
   local rc
   "$loca" "$@" > "$dest.run" 2>&1; rc=$?
   cat "$dest.run" >> "$log"
-  grep -E '^(PASS|FAIL) ' "$dest.run" | while IFS= read -r l; do echo "$l" | tee -a "$results"; done
+  grep -E '^(PASS|FAIL) ' "$dest.run" | tee -a "$results"
+  failures=$((failures + $(grep -c '^FAIL ' "$dest.run")))
   [ "$rc" -ne 0 ] && ! grep -qE '^FAIL ' "$dest.run" && line FAIL "loca $1 exited $rc: $(grep -m1 '^loca: ' "$dest.run")"
   return "$rc"
 }
