@@ -73,7 +73,8 @@ device=cuda
 # 2. CUDA 13 and cuDNN 9 from the machine's NVIDIA pip wheels, and the GPU itself
 needed="libcudart.so.13 libcublas.so.13 libcublasLt.so.13 libcufft.so.12 libcudnn.so.9"
 if [ "$cpu" = 0 ]; then
-  dirs=$(find / -path '*site-packages/nvidia/*/lib' -type d 2>/dev/null | sort | tr '\n' ':')
+  dirs=$(find / \( -path /proc -o -path /sys -o -path /dev -o -path "$dest" \) -prune -o \
+    -path '*site-packages/nvidia/*/lib' -type d -print 2>/dev/null | sort | tr '\n' ':')
   export LD_LIBRARY_PATH="${dirs}${LD_LIBRARY_PATH:-}"
   missing=""
   for lib in $needed; do
