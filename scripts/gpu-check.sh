@@ -98,7 +98,7 @@ else
   # the GPU build without CUDA libraries must name the missing one
   msg=$(env -u LD_LIBRARY_PATH "$loca" gpu-check --device cuda --steps 1 2>&1 | grep -m1 '^loca: ')
   if echo "$msg" | grep -qE 'CUDA library lib[A-Za-z_]+\.so\.[0-9]+ not found'; then
-    line PASS "cuda-absent: --device cuda says: ${msg#loca: }"
+    line PASS "cuda-absent: ${msg#loca: }"
   elif nvidia-smi >/dev/null 2>&1; then
     line SKIP "cuda-absent: this machine has CUDA, the missing-library message cannot be shown"
   else
