@@ -3,8 +3,11 @@ package dev.loca.graphs.loca;
 import com.google.common.base.Preconditions;
 import dev.loca.graph.autodiff.Flavour;
 import dev.loca.graphs.vit.VitConfig;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -79,6 +82,99 @@ public record LocaConfig(String name, VitConfig vit, int referenceSize, int quer
     return new LocaConfig(name + (apply ? "" : "+location-only"), vit, referenceSize, query0Size, focalSize,
         focalQueries, referenceSeqlen, queryMaxSeqlen, headHidden, headBottleneck, prototypes, temperature, sharpening,
         sinkhornIterations, flavour, apply);
+  }
+
+  /**
+   * This configuration with fields replaced, given as text: a field of this record by its name ({@code
+   * referenceSize}, {@code focalQueries}, {@code flavour}, ...) or of the encoder by {@code vit.<field>} ({@code
+   * vit.posGrid}, {@code vit.depth}, ...). All are applied at once, so sizes that must agree (the reference size
+   * and the position grid) change together. The name stays. Fails naming the field for an unknown field or a
+   * value of the wrong type, and with the constructors' message for a combination they reject.
+   */
+  public LocaConfig withFields(Map<String, String> values) {
+    Map<String, String> own = new LinkedHashMap<>();
+    Map<String, String> encoder = new LinkedHashMap<>();
+    values.forEach((k, v) -> {
+      if (k.startsWith("vit.")) {
+        encoder.put(k.substring("vit.".length()), v);
+      } else {
+        own.put(k, v);
+      }
+    });
+    Map<String, Object> typed = typed(LocaConfig.class, own, "");
+    if (!encoder.isEmpty()) {
+      typed.put("vit", replaced(vit, typed(VitConfig.class, encoder, "vit.")));
+    }
+    return replaced(this, typed);
+  }
+
+  /** The settable fields of a record type (all but its name and nested records), parsed from text. */
+  private static Map<String, Object> typed(Class<? extends Record> type, Map<String, String> text, String prefix) {
+    Map<String, RecordComponent> settable = new LinkedHashMap<>();
+    for (RecordComponent c : type.getRecordComponents()) {
+      if (!c.getName().equals("name") && !c.getType().isRecord()) {
+        settable.put(c.getName(), c);
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : text.entrySet()) {
+      RecordComponent c = settable.get(e.getKey());
+      if (c == null) {
+        throw new IllegalArgumentException("unknown field '" + prefix + e.getKey() + "'; fields are "
+            + settable.keySet().stream().map(n -> prefix + n).toList() + (prefix.isEmpty() ? " and vit.<field>" : ""));
+      }
+      out.put(e.getKey(), parse(prefix + e.getKey(), c.getType(), e.getValue().strip()));
+    }
+    return out;
+  }
+
+  private static Object parse(String field, Class<?> type, String text) {
+    try {
+      if (type == int.class) {
+        return Integer.parseInt(text);
+      } else if (type == float.class) {
+        return Float.parseFloat(text);
+      } else if (type == double.class) {
+        return Double.parseDouble(text);
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("field '" + field + "' expects a number, got '" + text + "'", e);
+    }
+    if (type == boolean.class && (text.equals("true") || text.equals("false"))) {
+      return Boolean.parseBoolean(text);
+    }
+    if (type == Flavour.class) {
+      for (Flavour f : Flavour.values()) {
+        if (f.name().equalsIgnoreCase(text)) {
+          return f;
+        }
+      }
+    }
+    throw new IllegalArgumentException("field '" + field + "' expects " + (type == boolean.class ? "true or false"
+        : "one of " + List.of(Flavour.values())) + ", got '" + text + "'");
+  }
+
+  /** {@code record} with the components named in {@code values} replaced, through its canonical constructor. */
+  private static <R extends Record> R replaced(R record, Map<String, Object> values) {
+    RecordComponent[] cs = record.getClass().getRecordComponents();
+    Object[] args = new Object[cs.length];
+    Class<?>[] types = new Class<?>[cs.length];
+    try {
+      for (int i = 0; i < cs.length; i++) {
+        types[i] = cs[i].getType();
+        args[i] = values.containsKey(cs[i].getName()) ? values.get(cs[i].getName()) : cs[i].getAccessor().invoke(record);
+      }
+      @SuppressWarnings("unchecked")
+      R out = (R) record.getClass().getDeclaredConstructor(types).newInstance(args);
+      return out;
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof IllegalArgumentException iae) {
+        throw iae;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static int square(int g) {

@@ -14,8 +14,17 @@ public final class RssMeter {
 
   /** Resident bytes from {@code /proc/self/status} (VmRSS), or −1 where that is unavailable. */
   public static long residentBytes() {
+    return read("VmRSS");
+  }
+
+  /** The process's peak resident bytes so far (VmHWM, what {@code getrusage}'s ru_maxrss reports), or −1. */
+  public static long peakResidentBytes() {
+    return read("VmHWM");
+  }
+
+  private static long read(String field) {
     try {
-      return parseVmRss(Files.readAllLines(STATUS, StandardCharsets.UTF_8));
+      return parse(Files.readAllLines(STATUS, StandardCharsets.UTF_8), field);
     } catch (IOException | RuntimeException e) {
       return -1;
     }
@@ -23,9 +32,14 @@ public final class RssMeter {
 
   /** The VmRSS line of a {@code /proc/PID/status} text in bytes, or −1 when absent or unreadable. */
   static long parseVmRss(List<String> statusLines) {
+    return parse(statusLines, "VmRSS");
+  }
+
+  /** The {@code field} line (in kB) of a {@code /proc/PID/status} text in bytes, or −1 when absent or unreadable. */
+  static long parse(List<String> statusLines, String field) {
     for (String line : statusLines) {
-      if (line.startsWith("VmRSS:")) {
-        String[] parts = line.substring("VmRSS:".length()).trim().split("\\s+");
+      if (line.startsWith(field + ":")) {
+        String[] parts = line.substring(field.length() + 1).trim().split("\\s+");
         if (parts.length != 2 || !parts[1].equalsIgnoreCase("kB")) {
           return -1;
         }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.javacpp.BytePointer;
@@ -105,6 +106,26 @@ public final class OrtEnvironment implements AutoCloseable {
         Native.check(api, api.ReleaseAvailableProviders(names, n), "ReleaseAvailableProviders");
       }
       return Collections.unmodifiableList(result);
+    }
+  }
+
+  /**
+   * Checks, without opening a session, that {@code device} can be used: for CUDA, that this ONNX Runtime is
+   * the GPU build and that its CUDA provider loads (CUDA 13 and cuDNN 9 found). A GPU that is absent or
+   * busy is only noticed when a session is opened on it.
+   *
+   * @return empty when usable, else one line saying which part is missing (e.g. {@code "GPU build not
+   *     installed: ..."} or {@code "CUDA library libcudnn.so.9 not found: ..."})
+   */
+  public Optional<String> deviceProblem(SessionConfig.Device device) {
+    Objects.requireNonNull(device, "device");
+    checkOpen();
+    try {
+      lib.api.ReleaseSessionOptions(
+          SessionOptionsFactory.create(this, SessionConfig.defaults().withDevice(device)));
+      return Optional.empty();
+    } catch (OrtFailure e) {
+      return Optional.of(e.ortMessage());
     }
   }
 

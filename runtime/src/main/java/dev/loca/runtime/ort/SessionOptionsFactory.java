@@ -29,10 +29,7 @@ final class SessionOptionsFactory {
     if (config.device() instanceof SessionConfig.Cuda) {
       List<String> providers = env.availableProviders();
       if (!providers.contains(CUDA_PROVIDER)) {
-        throw OrtFailure.java(
-            "CUDA requested but this ONNX Runtime build has no CUDA execution provider (available: "
-                + providers
-                + "); build with -Pcuda");
+        throw OrtFailure.java(CudaDiagnosis.gpuBuildMissing(providers));
       }
     }
     OrtApi api = env.api();
@@ -111,11 +108,7 @@ final class SessionOptionsFactory {
           api.SessionOptionsAppendExecutionProvider_CUDA_V2(options, cudaOptions),
           "SessionOptionsAppendExecutionProvider_CUDA_V2(device " + cuda.deviceId() + ")");
     } catch (OrtFailure e) {
-      throw new OrtFailure(
-          e.code(),
-          e.ortMessage() + "; CUDA 13 / cuDNN 9 libraries not found on the library path"
-              + " (or no usable GPU " + cuda.deviceId() + ")",
-          e.context());
+      throw new OrtFailure(e.code(), CudaDiagnosis.explain(e.ortMessage(), cuda.deviceId()), e.context());
     } finally {
       if (!cudaOptions.isNull()) {
         api.ReleaseCUDAProviderOptions().call(cudaOptions);

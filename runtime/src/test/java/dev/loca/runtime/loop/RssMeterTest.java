@@ -21,12 +21,22 @@ class RssMeterTest {
   }
 
   @Test
+  void peakIsTheVmHwmLine() {
+    List<String> status = List.of("VmHWM:\t    4096 kB", "VmRSS:\t    2048 kB");
+    assertEquals(4096 * 1024L, RssMeter.parse(status, "VmHWM"));
+    assertEquals(2048 * 1024L, RssMeter.parse(status, "VmRSS"));
+  }
+
+  @Test
   void thisProcessHasAResidentSizeOnLinux() {
     long rss = RssMeter.residentBytes();
+    long peak = RssMeter.peakResidentBytes();
     if (Files.isReadable(Path.of("/proc/self/status"))) {
       assertTrue(rss > 1 << 20, "rss " + rss);
+      assertTrue(peak >= rss, "peak " + peak + " < rss " + rss);
     } else {
       assertEquals(-1, rss);
+      assertEquals(-1, peak);
     }
   }
 }

@@ -74,12 +74,12 @@ class OrtEnvironmentTest {
     assumeFalse(env.availableProviders().contains("CUDAExecutionProvider"), "GPU build of ORT");
     SessionConfig cuda = SessionConfig.defaults().withDevice(SessionConfig.Device.cuda(0));
     OrtFailure e = assertThrows(OrtFailure.class, () -> env.openSession(TinyOnnx.addModel(), cuda));
-    assertEquals(
-        "CUDA requested but this ONNX Runtime build has no CUDA execution provider (available: "
-            + env.availableProviders()
-            + "); build with -Pcuda",
-        e.getMessage());
+    assertEquals(CudaDiagnosis.gpuBuildMissing(env.availableProviders()), e.getMessage());
+    assertTrue(e.getMessage().startsWith("GPU build not installed: "), e.getMessage());
+    assertTrue(e.getMessage().contains("-Pcuda"), e.getMessage());
     assertEquals(OrtErrorCode.JAVA, e.code());
+    assertEquals(java.util.Optional.of(e.getMessage()), env.deviceProblem(SessionConfig.Device.cuda(0)));
+    assertEquals(java.util.Optional.empty(), env.deviceProblem(SessionConfig.Device.cpu()));
   }
 
   @Test

@@ -1,120 +1,120 @@
 package dev.loca.train.cli;
 
-import com.google.common.io.MoreFiles;
-import com.google.common.io.RecursiveDeleteOption;
-import dev.loca.runtime.data.Ade20kLayoutWriter;
-import dev.loca.runtime.data.ImageDataset;
-import dev.loca.runtime.data.synthetic.SyntheticScenes;
-import dev.loca.runtime.data.Loader;
-import dev.loca.runtime.data.LoaderSettings;
-import dev.loca.train.views.LocaBatch;
-import dev.loca.train.views.LocaLoaders;
-import dev.loca.train.views.LocaSample;
-import java.io.IOException;
+import dev.loca.graphs.loca.LocaConfig;
+import dev.loca.runtime.ort.OrtFailure;
+import dev.loca.runtime.ort.SessionConfig;
+import dev.loca.train.pretrain.BenchReport;
+import dev.loca.train.pretrain.StepBenchmark;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code loca data bench}: LOCA samples per second for each recipe and worker count. A benchmark, not a test. */
+/** {@code loca bench}: times the full LOCA pretraining step of a preset. A benchmark, not a test. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Measure LOCA samples per second (decode, views, labels, batching) for the faithful recipe and"
-        + " the CPU preset, with 1 and 2 worker threads.",
-        "Without --data: the synthetic scenes at 500x375, as JPEG files and straight from the generator."})
+    description = {"Time the full LOCA pretraining step (EMA teacher, student TrainStep, masked AdamW, EMA update) on"
+        + " one pre-built batch, after warm-up.",
+        "Prints ms/step (median, p10, p90), images/s, achieved GFLOP/s (3 x student forward + teacher forward, the"
+            + " analytic FLOPs of summary.json), peak RSS and the split between teacher, train step, optimizer, EMA"
+            + " and data wait; the last line is 'bench: key=value ...'.",
+        "The PyTorch peer's configurations: (a) --preset tiny-p8-64 --batch 16, (b) --preset tiny-p16-224 --batch 8."})
 final class BenchCommand implements Runnable {
-  private static final float JPEG_QUALITY = 0.9f;
-
-  private static final double JIT_WARM_UP_SECONDS = 2;
-
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--data", description = "Measure this dataset (a path or synthetic) instead.")
-  String data;
+  @Option(names = "--preset", required = true, description = "LOCA preset: ${COMPLETION-CANDIDATES}.",
+      completionCandidates = GraphsCommand.Presets.class)
+  String preset;
 
-  @Option(names = "--seconds", defaultValue = "3", description = "Timed seconds per measurement (default:"
-      + " ${DEFAULT-VALUE}).")
-  double seconds;
+  @Option(names = "--steps", defaultValue = "10", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+  int steps;
 
-  @Option(names = "--batch", defaultValue = "16", description = "Batch size (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", defaultValue = "2", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--batch", defaultValue = "16", description = "Images per step (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--images", defaultValue = "64", description = "Generated images (default: ${DEFAULT-VALUE}).")
-  int images;
+  @Mixin
+  DeviceOptions device;
 
-  @Option(names = "--workers", split = ",", defaultValue = "1,2", description = "Worker counts (default:"
+  @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime intra-op threads (default: 0, its"
+      + " own choice).")
+  int threads;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Seed of parameters, views and draws (default:"
       + " ${DEFAULT-VALUE}).")
-  List<Integer> workers;
+  long seed;
+
+  @Option(names = "--data", defaultValue = DataSources.SYNTHETIC, description = "Images the batch is made of"
+      + " (default: ${DEFAULT-VALUE}).")
+  String data;
+
+  @Option(names = "--workers", defaultValue = "0", description = "0 (default): one batch made before the timing"
+      + " and fed to every step; N: a loader with N workers makes a new batch for every step, and the wait is timed.")
+  int workers;
+
+  @Option(names = "--profile", description = "Write ONNX Runtime's per-op profile of every session to JSON files"
+      + " starting with this prefix.")
+  String profile;
+
+  @Option(names = "--set", description = "field=value of the LOCA config (referenceSize, focalQueries, flavour, ...,"
+      + " vit.posGrid, vit.depth, ...), applied together.")
+  List<String> sets = new ArrayList<>();
 
   @Override
   public void run() {
-    if (seconds <= 0 || batch <= 0 || images < batch || workers.stream().anyMatch(w -> w <= 0)) {
-      throw new UserError("expected --seconds > 0, --batch > 0, --images >= --batch and --workers > 0");
+    if (steps <= 0 || warmup < 0 || batch <= 0 || threads < 0 || workers < 0) {
+      throw new UserError("expected --steps > 0, --warmup >= 0, --batch > 0, --threads >= 0 and --workers >= 0");
     }
+    SessionConfig.Device d = device.resolve(spec.commandLine().getErr(), "cpu");
+    StepBenchmark.Settings settings = new StepBenchmark.Settings(config(), batch, warmup, steps, session(d), seed,
+        DataSources.open(data), workers);
     PrintWriter out = spec.commandLine().getOut();
-    Map<String, ImageDataset> sources = new LinkedHashMap<>();
-    Path jpegFolder = null;
+    BenchReport report;
     try {
-      if (data != null) {
-        sources.put(data, DataSources.open(data));
-      } else {
-        SyntheticScenes scenes = new SyntheticScenes(images, 1, SyntheticScenes.DEFAULT_WIDTH,
-            SyntheticScenes.DEFAULT_HEIGHT);
-        jpegFolder = Files.createTempDirectory("loca-bench-");
-        new Ade20kLayoutWriter(jpegFolder, "training", "scene", JPEG_QUALITY).write(scenes, images, i -> { });
-        sources.put("jpeg 500x375", DataSources.open(jpegFolder.toString()));
-        sources.put("generator 500x375", scenes);
+      report = StepBenchmark.run(settings, line -> {
+        out.println(line);
+        out.flush();
+      });
+    } catch (OrtFailure e) {
+      if (d instanceof SessionConfig.Cuda) {
+        throw new UserError("--device cuda: " + e.getMessage(), e);
       }
-      out.printf(Locale.ROOT, "%-18s %-9s %7s %14s   (batch %d, %.1f s each, %d cores)%n", "source", "preset",
-          "workers", "samples/s", batch, seconds, Runtime.getRuntime().availableProcessors());
-      for (ViewsPreset preset : ViewsPreset.values()) { // compile the hot code before any figure is taken
-        rate(sources.values().iterator().next(), preset, 1, Math.min(JIT_WARM_UP_SECONDS, seconds));
+      throw e;
+    }
+    out.print(report.toText());
+    out.println(report.summaryLine());
+    out.flush();
+  }
+
+  private LocaConfig config() {
+    if (!LocaConfig.presetNames().contains(preset)) {
+      throw new UserError("unknown preset '" + preset + "'; presets are " + LocaConfig.presetNames());
+    }
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (String s : sets) {
+      int eq = s.indexOf('=');
+      if (eq <= 0) {
+        throw new UserError("--set expects field=value, got '" + s + "'");
       }
-      for (Map.Entry<String, ImageDataset> source : sources.entrySet()) {
-        for (ViewsPreset preset : ViewsPreset.values()) {
-          for (int w : workers) {
-            double rate = rate(source.getValue(), preset, w, seconds);
-            out.printf(Locale.ROOT, "%-18s %-9s %7d %14.1f%n", source.getKey(), preset, w, rate);
-            out.flush();
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      if (jpegFolder != null) {
-        try {
-          MoreFiles.deleteRecursively(jpegFolder, RecursiveDeleteOption.ALLOW_INSECURE);
-        } catch (IOException e) {
-          out.println("could not delete " + jpegFolder + ": " + e.getMessage());
-        }
-      }
+      fields.put(s.substring(0, eq), s.substring(eq + 1));
+    }
+    try {
+      return LocaConfig.preset(preset).withFields(fields);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("preset " + preset + ": " + e.getMessage(), e);
     }
   }
 
-  /** Samples per second over {@code timedSeconds}, after two batches that fill the workers and the queue. */
-  private double rate(ImageDataset dataset, ViewsPreset preset, int workerCount, double timedSeconds) {
-    LoaderSettings settings = LoaderSettings.of(batch, 1).withWorkers(workerCount).withPrefetch(2);
-    try (Loader<LocaSample, LocaBatch> loader = LocaLoaders.open(dataset, preset.config(), settings)) {
-      for (int i = 0; i < 2; i++) {
-        loader.next().close();
-      }
-      long start = System.nanoTime();
-      long deadline = start + (long) (timedSeconds * 1e9);
-      int samples = 0;
-      while (System.nanoTime() < deadline) {
-        loader.next().close();
-        samples += batch;
-      }
-      return samples / ((System.nanoTime() - start) / 1e9);
-    }
+  private SessionConfig session(SessionConfig.Device d) {
+    SessionConfig s = SessionConfig.defaults().withIntraOpThreads(threads).withDevice(d);
+    return profile == null ? s : s.withProfiling(profile);
   }
 }

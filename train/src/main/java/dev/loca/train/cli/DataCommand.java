@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 /** {@code loca data}: make, look at and measure the data pipeline. */
 @Command(name = "data", mixinStandardHelpOptions = true,
     description = "Data tools: write the synthetic scenes, preview LOCA views and their labels, measure loading speed.",
-    subcommands = {DataSynthCommand.class, PreviewCommand.class, BenchCommand.class})
+    subcommands = {DataSynthCommand.class, PreviewCommand.class, DataBenchCommand.class})
 final class DataCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -1,6 +1,7 @@
 package dev.loca.train.cli;
 
 import dev.loca.runtime.loop.DivergenceException;
+import dev.loca.runtime.ort.SessionConfig;
 import dev.loca.train.pretrain.PretrainConfig;
 import dev.loca.train.pretrain.Pretrainer;
 import java.io.IOException;
@@ -13,7 +14,10 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code loca pretrain}: LOCA pretraining with checkpoints, exact resume and a clean stop on Ctrl-C. */
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
@@ -34,8 +38,11 @@ final class PretrainCommand implements Runnable {
   @Option(names = "--lr", description = "Learning rate at batch 1024 (scaled by batch/1024).")
   Double lr;
 
-  @Option(names = "--device", description = "cpu or cuda.")
-  String device;
+  @Mixin
+  DeviceOptions device;
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--threads", description = "ONNX Runtime threads (0: its default).")
   Integer threads;
@@ -64,8 +71,10 @@ final class PretrainCommand implements Runnable {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), e);
     }
+    SessionConfig.Device d = device.resolve(spec.commandLine().getErr(), cfg.device());
+    cfg = cfg.with("device", DeviceOptions.name(d));
     Path run = resume != null ? resume : out;
-    runWithStopHook(new Pretrainer(cfg, run, System.out), resume != null);
+    runWithStopHook(new Pretrainer(cfg, run, System.out, d), resume != null);
   }
 
   private PretrainConfig override(PretrainConfig cfg) {
@@ -75,7 +84,6 @@ final class PretrainCommand implements Runnable {
     flags.put("steps", steps);
     flags.put("batch", batch);
     flags.put("baseLr", lr);
-    flags.put("device", device);
     flags.put("threads", threads);
     flags.put("seed", seed);
     for (Map.Entry<String, Object> f : flags.entrySet()) {

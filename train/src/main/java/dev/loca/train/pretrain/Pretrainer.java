@@ -51,6 +51,7 @@ public final class Pretrainer {
   private final PretrainConfig cfg;
   private final Path run;
   private final PrintStream out;
+  private final SessionConfig.Device device;
   private volatile boolean stopRequested;
   private long stopAfter = Long.MAX_VALUE;
 
@@ -64,9 +65,15 @@ public final class Pretrainer {
   public record Outcome(long steps, boolean interrupted, List<Map<String, Double>> rows) {}
 
   public Pretrainer(PretrainConfig cfg, Path run, PrintStream out) {
+    this(cfg, run, out, cfg.device().equals("cuda") ? SessionConfig.Device.cuda(0) : SessionConfig.Device.cpu());
+  }
+
+  /** A trainer whose sessions (teacher and student) run on {@code device}, whatever {@code cfg.device()} says. */
+  public Pretrainer(PretrainConfig cfg, Path run, PrintStream out, SessionConfig.Device device) {
     this.cfg = cfg;
     this.run = run;
     this.out = out;
+    this.device = device;
   }
 
   /** The config a run folder was started with. */
@@ -109,7 +116,7 @@ public final class Pretrainer {
     }
     out.print("config:\n" + cfg);
     LocaArtifacts artifacts = LocaArtifacts.build(lc, cfg.seed(), cfg.batch());
-    SessionConfig session = cfg.sessionConfig();
+    SessionConfig session = cfg.sessionConfig().withDevice(device);
     long start = 0;
     LoaderPosition position = LoaderPosition.START;
     if (latest.isPresent()) {
