@@ -36,6 +36,54 @@ public final class Plots {
 
   private Plots() {}
 
+  /**
+   * Thrown instead of drawing when this JVM cannot render text, for example a jlinked runtime on a machine
+   * without the font libraries (libharfbuzz, libfreetype): a plot is then skipped, never the run.
+   */
+  public static final class DrawingUnavailableException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    DrawingUnavailableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private static volatile String textProblem;
+  private static volatile boolean textChecked;
+
+  /** Fails with {@link DrawingUnavailableException} when text cannot be drawn here; checked once per JVM. */
+  public static void requireText() throws DrawingUnavailableException {
+    if (!textChecked) {
+      synchronized (Plots.class) {
+        if (!textChecked) {
+          textProblem = probeText();
+          textChecked = true;
+        }
+      }
+    }
+    if (textProblem != null) {
+      throw new DrawingUnavailableException("cannot draw text in this Java runtime (" + textProblem + ")", null);
+    }
+  }
+
+  private static String probeText() {
+    System.setProperty("java.awt.headless", "true");
+    try {
+      BufferedImage probe = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+      Graphics2D g = probe.createGraphics();
+      try {
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        g.drawString("0", 0, 8);
+      } finally {
+        g.dispose();
+      }
+      return null;
+    } catch (LinkageError | java.awt.AWTError | InternalError | RuntimeException e) {
+      String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return message.lines().findFirst().orElse(message);
+    }
+  }
+
   /** Width of a figure with {@code charts} panels. */
   public static int width(int charts) {
     return Math.min(charts, COLUMNS) * PANEL_WIDTH;
@@ -49,7 +97,7 @@ public final class Plots {
   /** Writes the charts of {@code keys} (rows without a finite value are skipped) to {@code png}. */
   public static void writeCurves(Path png, List<Map<String, Double>> rows, List<String> keys) throws IOException {
     Preconditions.checkArgument(!keys.isEmpty(), "no metrics to plot into %s", png);
-    System.setProperty("java.awt.headless", "true");
+    requireText();
     List<Map<String, Double>> sorted = new ArrayList<>(rows);
     sorted.removeIf(row -> row.get(MetricsLog.STEP) == null);
     sorted.sort(Comparator.comparingDouble(row -> row.get(MetricsLog.STEP)));

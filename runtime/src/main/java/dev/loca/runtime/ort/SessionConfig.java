@@ -62,9 +62,21 @@ public record SessionConfig(
    * @param deviceId CUDA device ordinal
    * @param gpuMemLimitBytes arena limit in bytes; 0 means unlimited
    * @param arenaExtendStrategy arena growth policy
+   * @param tf32 whether float32 matrix products may use TF32 tensor cores (ORT's default: on; about 1e-3
+   *     relative error, so comparisons against the CPU switch it off)
    */
-  public record Cuda(int deviceId, long gpuMemLimitBytes, ArenaExtendStrategy arenaExtendStrategy)
+  public record Cuda(int deviceId, long gpuMemLimitBytes, ArenaExtendStrategy arenaExtendStrategy, boolean tf32)
       implements Device {
+    /** TF32 on, as ONNX Runtime's CUDA provider defaults. */
+    public Cuda(int deviceId, long gpuMemLimitBytes, ArenaExtendStrategy arenaExtendStrategy) {
+      this(deviceId, gpuMemLimitBytes, arenaExtendStrategy, true);
+    }
+
+    /** A copy with TF32 switched on or off. */
+    public Cuda withTf32(boolean on) {
+      return new Cuda(deviceId, gpuMemLimitBytes, arenaExtendStrategy, on);
+    }
+
     /** Validates the fields. */
     public Cuda {
       if (deviceId < 0) {

@@ -81,14 +81,15 @@ final class SessionOptionsFactory {
   }
 
   private static void appendCuda(OrtApi api, OrtSessionOptions options, SessionConfig.Cuda cuda) {
-    List<String> keys = new ArrayList<>(List.of("device_id", "arena_extend_strategy"));
+    List<String> keys = new ArrayList<>(List.of("device_id", "arena_extend_strategy", "use_tf32"));
     List<String> values =
         new ArrayList<>(
             List.of(
                 Integer.toString(cuda.deviceId()),
                 cuda.arenaExtendStrategy() == SessionConfig.ArenaExtendStrategy.NEXT_POWER_OF_TWO
                     ? "kNextPowerOfTwo"
-                    : "kSameAsRequested"));
+                    : "kSameAsRequested",
+                cuda.tf32() ? "1" : "0"));
     if (cuda.gpuMemLimitBytes() > 0) {
       keys.add("gpu_mem_limit");
       values.add(Long.toString(cuda.gpuMemLimitBytes()));

@@ -67,6 +67,11 @@ public final class DeviceOptions {
       description = "CUDA arena growth: next-power-of-two or same-as-requested (default: ${DEFAULT-VALUE}).")
   SessionConfig.ArenaExtendStrategy cudaArena;
 
+  @Option(names = "--cuda-tf32", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Let float32 matrix products use TF32 tensor cores (about 1e-3 relative error; ONNX Runtime's"
+          + " default: on); --no-cuda-tf32 computes them in full float32.")
+  boolean cudaTf32 = true;
+
   /** The {@code --device} choice, or empty when it was not given. */
   public Optional<Choice> choice() {
     return Optional.ofNullable(device);
@@ -87,7 +92,7 @@ public final class DeviceOptions {
     }
     SessionConfig.Cuda cuda;
     try {
-      cuda = new SessionConfig.Cuda(cudaDevice, cudaMemLimitBytes, cudaArena);
+      cuda = new SessionConfig.Cuda(cudaDevice, cudaMemLimitBytes, cudaArena, cudaTf32);
     } catch (IllegalArgumentException e) {
       throw new UserError("--cuda-device/--cuda-mem-limit: " + e.getMessage(), e);
     }

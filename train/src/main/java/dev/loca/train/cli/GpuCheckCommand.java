@@ -72,7 +72,9 @@ final class GpuCheckCommand implements Runnable {
       throw new UserError("--steps must be >= 1, got " + steps);
     }
     PrintWriter out = spec.commandLine().getOut();
-    SessionConfig.Device target = device.resolve(spec.commandLine().getErr(), "cuda");
+    SessionConfig.Device resolved = device.resolve(spec.commandLine().getErr(), "cuda");
+    // comparisons against the CPU need full float32 products: TF32 alone differs by ~1e-3 relative
+    SessionConfig.Device target = resolved instanceof SessionConfig.Cuda c ? c.withTf32(false) : resolved;
     String name = DeviceOptions.name(target);
     OrtEnvironment env = OrtEnvironment.shared();
     report(out, true, String.format(Locale.ROOT, "device %s: onnxruntime %s, providers %s", describe(target),
