@@ -31,6 +31,8 @@ import java.util.TreeSet;
  */
 public record LocaArtifacts(LocaConfig config, TrainingArtifacts student, Model teacher, Summary summary) {
   public static final String TEACHER_FILE = "teacher_model.onnx";
+  /** The student's ORT checkpoint (parameters and optimizer state) inside a pretraining run's checkpoint folder. */
+  public static final String STUDENT_CHECKPOINT = "student.ckpt";
 
   /** LOCA's optimizer (spec §5.1): AdamW β 0.9/0.999, ε 1e-8, decay 0.1 (1-D parameters exempted by the trainer), clip 1. */
   public static OptimizerSettings optimizer() {

@@ -55,4 +55,30 @@ public final class PositionResize {
     }
     return m;
   }
+
+  /**
+   * Resizes a learned position table {@code [1, in, in, width]} (raster order, as {@code encoder.posembed}
+   * holds it) to {@code [1, out, out, width]} with {@link #matrix}: what the encoder does in its graph for
+   * another grid, done once, for a model whose own table is the new grid's (fine-tuning at another size).
+   */
+  public static float[] resizeTable(float[] table, int in, int out, int width) {
+    int n = in * in;
+    if (table.length != n * width) {
+      throw new IllegalArgumentException("position table of " + table.length + " values is not " + in + "x" + in
+          + "x" + width);
+    }
+    float[] m = matrix(in, out);
+    float[] resized = new float[out * out * width];
+    for (int o = 0; o < out * out; o++) {
+      for (int j = 0; j < n; j++) {
+        float w = m[o * n + j];
+        if (w != 0) {
+          for (int d = 0; d < width; d++) {
+            resized[o * width + d] += w * table[j * width + d];
+          }
+        }
+      }
+    }
+    return resized;
+  }
 }

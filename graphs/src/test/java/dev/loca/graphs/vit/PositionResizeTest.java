@@ -78,4 +78,26 @@ class PositionResizeTest {
       }
     }
   }
+
+  @Test
+  void resizeTableAppliesTheMatrixPerChannel() {
+    int in = 3;
+    int out = 5;
+    int width = 2;
+    float[] table = new float[in * in * width];
+    for (int i = 0; i < table.length; i++) {
+      table[i] = (i % width == 0) ? i : 7f;
+    }
+    float[] resized = PositionResize.resizeTable(table, in, out, width);
+    float[] m = PositionResize.matrix(in, out);
+    assertEquals(out * out * width, resized.length);
+    for (int o = 0; o < out * out; o++) {
+      float expected = 0;
+      for (int j = 0; j < in * in; j++) {
+        expected += m[o * in * in + j] * table[j * width];
+      }
+      assertEquals(expected, resized[o * width], 1e-5f);
+      assertEquals(7f, resized[o * width + 1], 1e-5f, "a constant channel stays constant");
+    }
+  }
 }

@@ -30,6 +30,8 @@ import java.util.stream.Stream;
 public final class CheckpointStore {
   /** Written last into a checkpoint folder; a folder without it is ignored. */
   public static final String MARKER = "COMPLETE";
+  /** The store's folder inside a run folder, by convention. */
+  public static final String RUN_SUBFOLDER = "checkpoints";
 
   private static final String TMP_PREFIX = ".tmp-";
   private static final Pattern NAME = Pattern.compile("step-(\\d{9,})");
@@ -136,6 +138,20 @@ public final class CheckpointStore {
     }
     afterStage.accept(Stage.PRUNED);
     return target;
+  }
+
+  /**
+   * Where a run in {@code run} (whose checkpoints this store keeps) starts: the newest complete checkpoint when
+   * resuming (empty when there is none yet), nothing for a fresh run.
+   *
+   * @throws IllegalArgumentException for a fresh run in a folder that already holds checkpoints
+   */
+  public Optional<Path> startingPoint(boolean resume, Path run) {
+    if (!resume && !complete().isEmpty()) {
+      throw new IllegalArgumentException("--out " + run + " already holds checkpoints; use --resume " + run
+          + " to continue it, or another folder");
+    }
+    return resume ? latest() : Optional.empty();
   }
 
   /** The newest checkpoint that has its marker. */

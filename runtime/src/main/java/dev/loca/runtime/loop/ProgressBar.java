@@ -35,6 +35,9 @@ public final class ProgressBar {
    * @param terminal whether {@code out} is a terminal that understands {@code '\r'}
    * @param percentEvery how often a full line is printed when not on a terminal, in % of the steps
    */
+  private String accuracyKey = POSITION_ACCURACY;
+  private String accuracyLabel = "pos acc";
+
   public ProgressBar(PrintStream out, long totalSteps, boolean terminal, int percentEvery, Ticker ticker) {
     Preconditions.checkArgument(totalSteps > 0, "total steps must be > 0, got %s", totalSteps);
     Preconditions.checkArgument(percentEvery >= 1 && percentEvery <= 100,
@@ -47,6 +50,13 @@ public final class ProgressBar {
   }
 
   /** On standard output; in place when there is a console, else a line every 5 %. */
+  /** Shows the metric {@code key} as {@code label} instead of the position accuracy (e.g. pixel accuracy). */
+  public ProgressBar showingAccuracy(String key, String label) {
+    this.accuracyKey = key;
+    this.accuracyLabel = label;
+    return this;
+  }
+
   public static ProgressBar forConsole(long totalSteps) {
     return new ProgressBar(System.out, totalSteps, System.console() != null, 5, Ticker.systemTicker());
   }
@@ -90,9 +100,9 @@ public final class ProgressBar {
   }
 
   private String line(long step, Map<String, Double> metrics, double imagesPerSecond, long now) {
-    return String.format(Locale.ROOT, "step %d/%d %3d%% | loss %s | pos acc %s | %.1f img/s | ETA %s",
+    return String.format(Locale.ROOT, "step %d/%d %3d%% | loss %s | %s %s | %.1f img/s | ETA %s",
         step, totalSteps, Math.min(step, totalSteps) * 100 / totalSteps,
-        value(metrics.get(LOSS), "%.4f"), value(metrics.get(POSITION_ACCURACY), "%.3f"),
+        value(metrics.get(LOSS), "%.4f"), accuracyLabel, value(metrics.get(accuracyKey), "%.3f"),
         imagesPerSecond, eta(step, now));
   }
 

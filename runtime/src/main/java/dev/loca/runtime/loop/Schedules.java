@@ -3,7 +3,8 @@ package dev.loca.runtime.loop;
 import com.google.common.base.Preconditions;
 
 /**
- * Learning-rate and EMA-momentum schedules of LOCA pretraining (spec §5.2, §5.3). Steps count optimizer
+ * Learning-rate and EMA-momentum schedules of LOCA pretraining (spec §5.2, §5.3) and the poly decay of
+ * segmentation fine-tuning (spec §6.2). Steps count optimizer
  * updates from 0; past the last step both schedules hold their final value.
  */
 public final class Schedules {
@@ -31,6 +32,24 @@ public final class Schedules {
         : Math.min(1, (double) Math.max(0, t - warmupSteps) / decaySteps);
     double cosine = 0.5 * (1 + Math.cos(Math.PI * progress));
     return base * warmup * (finalFraction + (1 - finalFraction) * cosine);
+  }
+
+  /**
+   * Segmenter's (mmseg's) poly decay after an optional linear warm-up from 0:
+   * {@code (base − floor)·(1 − p)^power + floor}, with p the fraction of the post-warm-up steps done.
+   */
+  public static double poly(long t, long totalSteps, long warmupSteps, double base, double power, double floor) {
+    Preconditions.checkArgument(t >= 0, "step must be >= 0, got %s", t);
+    Preconditions.checkArgument(totalSteps > 0, "total steps must be > 0, got %s", totalSteps);
+    Preconditions.checkArgument(warmupSteps >= 0 && warmupSteps < totalSteps,
+        "warm-up steps must be in [0, total steps %s), got %s", totalSteps, warmupSteps);
+    Preconditions.checkArgument(power > 0, "poly power must be > 0, got %s", power);
+    Preconditions.checkArgument(floor >= 0 && floor <= base, "final lr must be in [0, base %s], got %s", base, floor);
+    if (t < warmupSteps) {
+      return base * t / warmupSteps;
+    }
+    double progress = Math.min(1, (double) (t - warmupSteps) / (totalSteps - warmupSteps));
+    return (base - floor) * Math.pow(1 - progress, power) + floor;
   }
 
   /**

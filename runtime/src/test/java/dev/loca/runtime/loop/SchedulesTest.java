@@ -63,4 +63,22 @@ class SchedulesTest {
     assertEquals("batch must be > 0, got 0",
         assertThrows(IllegalArgumentException.class, () -> Schedules.scaledLearningRate(1, 0)).getMessage());
   }
+
+  /** mmseg's poly: (base − floor)·(1 − t/T)^0.9 + floor; 0.5^0.9 = 0.535886731. */
+  @Test
+  void polyDecayValues() {
+    assertEquals(1e-3, Schedules.poly(0, 100, 0, 1e-3, 0.9, 0), 1e-15);
+    assertEquals(5.35886731e-4, Schedules.poly(50, 100, 0, 1e-3, 0.9, 0), 1e-12);
+    assertEquals(0, Schedules.poly(100, 100, 0, 1e-3, 0.9, 0), 1e-15);
+    assertEquals(0, Schedules.poly(150, 100, 0, 1e-3, 0.9, 0), 1e-15);
+    assertEquals(9e-4 * 0.535886731 + 1e-4, Schedules.poly(50, 100, 0, 1e-3, 0.9, 1e-4), 1e-12);
+    assertEquals(1e-4, Schedules.poly(100, 100, 0, 1e-3, 0.9, 1e-4), 1e-15);
+    // linear warm-up over 10 steps, then the decay over the remaining 90
+    assertEquals(0, Schedules.poly(0, 100, 10, 1e-3, 0.9, 0), 1e-15);
+    assertEquals(5e-4, Schedules.poly(5, 100, 10, 1e-3, 0.9, 0), 1e-15);
+    assertEquals(1e-3, Schedules.poly(10, 100, 10, 1e-3, 0.9, 0), 1e-15);
+    assertEquals(5.35886731e-4, Schedules.poly(55, 100, 10, 1e-3, 0.9, 0), 1e-12);
+    assertEquals("poly power must be > 0, got 0.0", assertThrows(IllegalArgumentException.class,
+        () -> Schedules.poly(0, 10, 0, 1, 0, 0)).getMessage());
+  }
 }

@@ -196,7 +196,7 @@ final class EvaluateCommand implements Runnable {
     }
     PretrainConfig cfg;
     try {
-      cfg = Pretrainer.readConfig(position).with("threads", Integer.toString(threads)).with("device", device);
+      cfg = PretrainConfig.read(position).with("threads", Integer.toString(threads)).with("device", device);
     } catch (IllegalArgumentException e) {
       throw new UserError(position.resolve(Pretrainer.CONFIG_FILE) + ": " + e.getMessage(), e);
     }

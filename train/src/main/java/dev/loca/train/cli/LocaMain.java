@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code loca} executable: one command with subcommands. */
 @Command(name = "loca", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "LOCA on the JVM: location-aware self-supervised pretraining of Vision Transformers.",
-    subcommands = {OpsCommand.class, GraphsCommand.class, DataCommand.class, PretrainCommand.class, BenchCommand.class,
-        DemoCommand.class, EvaluateCommand.class, RuntimeInfoCommand.class, GpuCheckCommand.class,
+    subcommands = {OpsCommand.class, GraphsCommand.class, DataCommand.class, PretrainCommand.class,
+        FinetuneCommand.class, BenchCommand.class, DemoCommand.class, EvaluateCommand.class, RuntimeInfoCommand.class, GpuCheckCommand.class,
         CommandLine.HelpCommand.class})
 public final class LocaMain implements Runnable {
   @CommandLine.Spec

@@ -30,7 +30,7 @@ public final class HeldOutEvaluation {
 
   public static Result positionAccuracy(Path run, PretrainConfig cfg, String data, int images) {
     LocaConfig lc = LocaConfig.preset(cfg.preset());
-    Path ckpt = new CheckpointStore(run.resolve("checkpoints"), cfg.keep()).latest().orElseThrow(
+    Path ckpt = new CheckpointStore(run.resolve(CheckpointStore.RUN_SUBFOLDER), cfg.keep()).latest().orElseThrow(
         () -> new IllegalArgumentException(run + " has no complete checkpoint"));
     LocaArtifacts artifacts = LocaArtifacts.build(lc, cfg.seed(), cfg.batch());
     ViewsConfig views = Pretrainer.views(lc);

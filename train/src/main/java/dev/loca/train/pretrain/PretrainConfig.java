@@ -1,12 +1,11 @@
 package dev.loca.train.pretrain;
 
+import static dev.loca.runtime.loop.RunConfig.require;
+
+import dev.loca.runtime.loop.ConfigRecords;
+import dev.loca.runtime.loop.RunConfig;
 import dev.loca.runtime.ort.SessionConfig;
-import java.lang.reflect.RecordComponent;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
+import java.nio.file.Path;
 
 /**
  * Everything a pretraining run is made of; written to {@code RUN/config.json} and read back on resume.
@@ -30,7 +29,7 @@ import java.util.Map;
  */
 public record PretrainConfig(String preset, String data, long steps, int batch, double baseLr, double warmupFraction,
     double finalLrFraction, double momentumBase, int accumulate, int threads, int workers, long seed,
-    int checkpointEvery, int keep, String device) {
+    int checkpointEvery, int keep, String device) implements RunConfig<PretrainConfig> {
 
   public PretrainConfig {
     require(steps > 0, "steps must be positive, got " + steps);
@@ -45,12 +44,6 @@ public record PretrainConfig(String preset, String data, long steps, int batch, 
     require(checkpointEvery >= 1, "checkpointEvery must be >= 1, got " + checkpointEvery);
     require(keep >= 1, "keep must be >= 1, got " + keep);
     require(device.equals("cpu") || device.equals("cuda"), "device must be cpu or cuda, got '" + device + "'");
-  }
-
-  private static void require(boolean ok, String message) {
-    if (!ok) {
-      throw new IllegalArgumentException(message);
-    }
   }
 
   /** The defaults for a preset (spec §5.1 where it applies). */
@@ -69,100 +62,18 @@ public record PretrainConfig(String preset, String data, long steps, int batch, 
     return Math.round(warmupFraction * steps);
   }
 
-  /** This config with field {@code name} set from its text {@code value}. */
-  public PretrainConfig with(String name, String value) {
-    Map<String, Object> fields = fields();
-    if (!fields.containsKey(name)) {
-      throw new IllegalArgumentException("unknown config field '" + name + "'; fields are " + fields.keySet());
-    }
-    Object old = fields.get(name);
-    try {
-      Object parsed = value;
-      if (old instanceof Long) {
-        parsed = Long.parseLong(value);
-      } else if (old instanceof Integer) {
-        parsed = Integer.parseInt(value);
-      } else if (old instanceof Double) {
-        parsed = Double.parseDouble(value);
-      }
-      fields.put(name, parsed);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("config field '" + name + "' expects a number, got '" + value + "'");
-    }
-    return fromFields(fields);
-  }
-
-  /** Field name → value, in declaration order. */
-  public Map<String, Object> fields() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (RecordComponent c : PretrainConfig.class.getRecordComponents()) {
-      try {
-        m.put(c.getName(), c.getAccessor().invoke(this));
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    return m;
-  }
-
-  private static PretrainConfig fromFields(Map<String, Object> m) {
-    RecordComponent[] cs = PretrainConfig.class.getRecordComponents();
-    Object[] args = new Object[cs.length];
-    Class<?>[] types = new Class<?>[cs.length];
-    for (int i = 0; i < cs.length; i++) {
-      args[i] = m.get(cs[i].getName());
-      types[i] = cs[i].getType();
-    }
-    try {
-      return PretrainConfig.class.getDeclaredConstructor(types).newInstance(args);
-    } catch (java.lang.reflect.InvocationTargetException e) {
-      if (e.getCause() instanceof IllegalArgumentException iae) {
-        throw iae;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** Flat JSON, locale-independent. */
-  public String toJson() {
-    List<String> lines = new ArrayList<>();
-    fields().forEach((k, v) -> lines.add("  \"" + k + "\": " + (v instanceof String s ? "\"" + s.replace("\\", "\\\\")
-        .replace("\"", "\\\"") + "\"" : v instanceof Double d ? Double.toString(d) : v.toString())));
-    return "{\n" + String.join(",\n", lines) + "\n}\n";
-  }
-
   /** Reads what {@link #toJson()} wrote. */
   public static PretrainConfig fromJson(String json) {
-    PretrainConfig c = defaults("cpu");
-    String body = json.strip();
-    if (!body.startsWith("{") || !body.endsWith("}")) {
-      throw new IllegalArgumentException("config.json is not a JSON object");
-    }
-    for (String line : body.substring(1, body.length() - 1).split(",\n")) {
-      String l = line.strip();
-      if (l.isEmpty()) {
-        continue;
-      }
-      int colon = l.indexOf(':');
-      if (colon < 0 || !l.startsWith("\"")) {
-        throw new IllegalArgumentException("config.json: cannot read '" + l + "'");
-      }
-      String key = l.substring(1, l.indexOf('"', 1));
-      String value = l.substring(colon + 1).strip();
-      if (value.startsWith("\"")) {
-        value = value.substring(1, value.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
-      }
-      c = c.with(key, value);
-    }
-    return c;
+    return ConfigRecords.fromJson(defaults("cpu"), json);
+  }
+
+  /** The config a {@value ConfigRecords#FILE_NAME} in {@code folder} holds (for --resume). */
+  public static PretrainConfig read(Path folder) {
+    return ConfigRecords.read(folder, defaults("cpu"), "run folder");
   }
 
   @Override
   public String toString() {
-    StringBuilder b = new StringBuilder();
-    fields().forEach((k, v) -> b.append(String.format(Locale.ROOT, "  %-16s %s%n", k, v)));
-    return b.toString();
+    return ConfigRecords.table(this);
   }
 }

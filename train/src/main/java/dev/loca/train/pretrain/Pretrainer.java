@@ -9,11 +9,13 @@ import dev.loca.runtime.data.Loader;
 import dev.loca.runtime.data.LoaderPosition;
 import dev.loca.runtime.data.LoaderSettings;
 import dev.loca.runtime.loop.CheckpointStore;
+import dev.loca.runtime.loop.ConfigRecords;
 import dev.loca.runtime.loop.DivergenceGuard;
 import dev.loca.runtime.loop.MetricsLog;
 import dev.loca.runtime.loop.Plots;
 import dev.loca.runtime.loop.ProgressBar;
 import dev.loca.runtime.loop.Schedules;
+import dev.loca.runtime.loop.StopSignal;
 import dev.loca.runtime.ort.SessionConfig;
 import dev.loca.train.views.LocaBatch;
 import dev.loca.train.views.LocaLoaders;
@@ -21,7 +23,6 @@ import dev.loca.train.views.LocaSample;
 import dev.loca.train.views.ViewsConfig;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +40,10 @@ import java.util.Optional;
  * checkpoint.
  */
 public final class Pretrainer {
-  public static final String CONFIG_FILE = "config.json";
+  public static final String CONFIG_FILE = ConfigRecords.FILE_NAME;
   public static final String METRICS_FILE = "metrics.jsonl";
   public static final String PLOT_FILE = "curves.png";
-  static final String STUDENT_FILE = "student.ckpt";
+  static final String STUDENT_FILE = LocaArtifacts.STUDENT_CHECKPOINT;
   static final String TEACHER_FILE = "teacher.bin";
   static final String STATE_FILE = "state.properties";
   static final List<String> PLOTTED = List.of("loss", "loss_position", "loss_feature", "loss_memax",
@@ -52,8 +53,7 @@ public final class Pretrainer {
   private final Path run;
   private final PrintStream out;
   private final SessionConfig.Device device;
-  private volatile boolean stopRequested;
-  private long stopAfter = Long.MAX_VALUE;
+  private final StopSignal stop = new StopSignal();
 
   /**
    * What a run ended with.
@@ -76,27 +76,14 @@ public final class Pretrainer {
     this.device = device;
   }
 
-  /** The config a run folder was started with. */
-  public static PretrainConfig readConfig(Path run) {
-    Path file = run.resolve(CONFIG_FILE);
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("--resume " + run + ": no " + CONFIG_FILE + " (not a run folder)");
-    }
-    try {
-      return PretrainConfig.fromJson(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-    }
-  }
-
   /** Ends the run after the current step, saving a checkpoint. */
   public void requestStop() {
-    stopRequested = true;
+    stop.request();
   }
 
   /** A fresh run that stops (with a checkpoint) after step {@code step}, as Ctrl-C there would. */
   public Outcome runUntil(long step) throws IOException {
-    stopAfter = step;
+    stop.stopAfter(step);
     return run(false);
   }
 
@@ -104,12 +91,8 @@ public final class Pretrainer {
   public Outcome run(boolean resume) throws IOException {
     LocaConfig lc = LocaConfig.preset(cfg.preset());
     ImageDataset data = openData();
-    CheckpointStore store = new CheckpointStore(run.resolve("checkpoints"), cfg.keep());
-    Optional<Path> latest = resume ? store.latest() : Optional.empty();
-    if (!resume && !store.complete().isEmpty()) {
-      throw new IllegalArgumentException("--out " + run + " already holds checkpoints; use --resume " + run
-          + " to continue it, or another folder");
-    }
+    CheckpointStore store = new CheckpointStore(run.resolve(CheckpointStore.RUN_SUBFOLDER), cfg.keep());
+    Optional<Path> latest = store.startingPoint(resume, run);
     Files.createDirectories(run);
     if (!resume) {
       Files.writeString(run.resolve(CONFIG_FILE), cfg.toJson(), StandardCharsets.UTF_8);
@@ -170,13 +153,11 @@ public final class Pretrainer {
           batches.forEach(LocaBatch::close);
         }
         t++;
-        if (t >= stopAfter) {
-          stopRequested = true;
-        }
-        if (t % cfg.checkpointEvery() == 0 || t == cfg.steps() || stopRequested) {
+        boolean stopping = stop.stopsAt(t);
+        if (t % cfg.checkpointEvery() == 0 || t == cfg.steps() || stopping) {
           save(store, step, loader.position(), t);
         }
-        if (stopRequested) {
+        if (stopping) {
           break;
         }
       }

@@ -1,6 +1,7 @@
 package dev.loca.train.views;
 
 import com.google.common.base.Preconditions;
+import dev.loca.runtime.data.ops.ColorOps;
 import java.util.Objects;
 
 /**
@@ -25,9 +26,9 @@ public record ViewsConfig(int referenceSize, int query0Size, int focalSize, int 
     AreaRange referenceArea, AreaRange query0Area, AreaRange focalArea, ColorJitter colorJitter,
     double grayscaleProbability, double flipProbability, double solarizeProbability, BlurMode blurMode) {
   /** ImageNet channel means of {@code standardize}. */
-  static final float[] MEAN_RGB = {0.485f, 0.456f, 0.406f};
+  static final float[] MEAN_RGB = ColorOps.imagenetMean();
   /** ImageNet channel standard deviations of {@code standardize}. */
-  static final float[] STDDEV_RGB = {0.229f, 0.224f, 0.225f};
+  static final float[] STDDEV_RGB = ColorOps.imagenetStd();
 
   public ViewsConfig {
     Preconditions.checkArgument(patchSize > 0, "patch size must be positive, got %s", patchSize);

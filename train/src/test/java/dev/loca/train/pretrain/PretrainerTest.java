@@ -42,7 +42,7 @@ class PretrainerTest {
     double last = (rows.get(27).get("loss") + rows.get(28).get("loss") + rows.get(29).get("loss")) / 3;
     assertTrue(last < first, "loss should fall: " + first + " -> " + last);
     assertTrue(Files.isDirectory(run.resolve("checkpoints/step-000000030")));
-    assertEquals(micro(30), Pretrainer.readConfig(run));
+    assertEquals(micro(30), PretrainConfig.read(run));
   }
 
   @Test

@@ -13,6 +13,16 @@ public final class ColorOps {
 
   private ColorOps() {}
 
+  /** ImageNet channel means (RGB, values in [0, 1]) of {@code standardize}, as a fresh array. */
+  public static float[] imagenetMean() {
+    return new float[] {0.485f, 0.456f, 0.406f};
+  }
+
+  /** ImageNet channel standard deviations (RGB) of {@code standardize}, as a fresh array. */
+  public static float[] imagenetStd() {
+    return new float[] {0.229f, 0.224f, 0.225f};
+  }
+
   /** Divides every value by {@code divisor} (255 for {@code value_range(0, 1)}). */
   public static void divide(float[] chw, int offset, int pixels, float divisor) {
     for (int i = offset, end = offset + 3 * pixels; i < end; i++) {
