@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -71,8 +72,10 @@ final class EvaluateCommand implements Runnable {
   @Option(names = "--images", description = "Evaluate only the first N images (--position: default 64).")
   Integer images;
 
-  @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda (default: ${DEFAULT-VALUE}).")
-  String device;
+  @Mixin
+  DeviceOptions device;
+
+  private SessionConfig.Device resolved;
 
   @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads (0: its default).")
   int threads;
@@ -85,9 +88,6 @@ final class EvaluateCommand implements Runnable {
     if ((model == null) == (position == null)) {
       throw new UserError("give exactly one of --model FT (a fine-tuned segmenter) and --position RUN (a"
           + " pretraining run)");
-    }
-    if (!device.equals("cpu") && !device.equals("cuda")) {
-      throw new UserError("--device must be cpu or cuda, got '" + device + "'");
     }
     if (threads < 0) {
       throw new UserError("--threads must be >= 0, got " + threads);
@@ -117,10 +117,7 @@ final class EvaluateCommand implements Runnable {
     }
     InferenceMode m = mode == null ? InferenceMode.DEFAULT : InferenceMode.parse(mode);
     ImageDataset dataset = firstImages(DataSources.open(data));
-    SessionConfig session = SessionConfig.defaults().withIntraOpThreads(threads);
-    if (device.equals("cuda")) {
-      session = session.withDevice(SessionConfig.Device.cuda(0));
-    }
+    SessionConfig session = SessionConfig.defaults().withIntraOpThreads(threads).withDevice(device());
     PrintWriter w = spec.commandLine().getOut();
     Path folder = out != null ? out : model.resolve("eval");
     Evaluation e;
@@ -187,6 +184,14 @@ final class EvaluateCommand implements Runnable {
     };
   }
 
+  /** The device of every session this command opens, resolved once (auto says which it chose). */
+  private SessionConfig.Device device() {
+    if (resolved == null) {
+      resolved = device.resolve(spec.commandLine().getErr(), "cpu");
+    }
+    return resolved;
+  }
+
   private void evaluatePosition() throws IOException {
     if (mode != null || skipBad || batch != null) {
       throw new UserError("--mode, --batch and --skip-bad apply to --model only");
@@ -196,7 +201,8 @@ final class EvaluateCommand implements Runnable {
     }
     PretrainConfig cfg;
     try {
-      cfg = PretrainConfig.read(position).with("threads", Integer.toString(threads)).with("device", device);
+      cfg = PretrainConfig.read(position).with("threads", Integer.toString(threads))
+          .with("device", DeviceOptions.name(device()));
     } catch (IllegalArgumentException e) {
       throw new UserError(position.resolve(Pretrainer.CONFIG_FILE) + ": " + e.getMessage(), e);
     }
