@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
     description = "LOCA on the JVM: location-aware self-supervised pretraining of Vision Transformers.",
     subcommands = {OpsCommand.class, GraphsCommand.class, DataCommand.class, PretrainCommand.class, BenchCommand.class,
         DemoCommand.class, EvaluateCommand.class, RuntimeInfoCommand.class, GpuCheckCommand.class,
+        ExportCommand.class,
         CommandLine.HelpCommand.class})
 public final class LocaMain implements Runnable {
   @CommandLine.Spec

@@ -25,9 +25,9 @@ public record ViewsConfig(int referenceSize, int query0Size, int focalSize, int 
     AreaRange referenceArea, AreaRange query0Area, AreaRange focalArea, ColorJitter colorJitter,
     double grayscaleProbability, double flipProbability, double solarizeProbability, BlurMode blurMode) {
   /** ImageNet channel means of {@code standardize}. */
-  static final float[] MEAN_RGB = {0.485f, 0.456f, 0.406f};
+  public static final float[] MEAN_RGB = {0.485f, 0.456f, 0.406f};
   /** ImageNet channel standard deviations of {@code standardize}. */
-  static final float[] STDDEV_RGB = {0.229f, 0.224f, 0.225f};
+  public static final float[] STDDEV_RGB = {0.229f, 0.224f, 0.225f};
 
   public ViewsConfig {
     Preconditions.checkArgument(patchSize > 0, "patch size must be positive, got %s", patchSize);
