@@ -1,5 +1,6 @@
 package dev.loca.export;
 
+import dev.loca.graphs.seg.SegmenterCard;
 import java.util.List;
 
 /**
@@ -24,6 +25,15 @@ public record ExportSpec(ModelKind kind, int imageSize, int patch, float[] mean,
     mean = mean.clone();
     std = std.clone();
     classNames = List.copyOf(classNames);
+  }
+
+  /**
+   * The spec of a model made from a fine-tuned segmenter: its preprocessing, its classes (for a segmenter) and its
+   * card as the config.
+   */
+  public static ExportSpec of(SegmenterCard card, ModelKind kind, int imageSize, String source) {
+    return new ExportSpec(kind, imageSize, card.encoder().patch(), card.mean(), card.std(),
+        kind == ModelKind.SEGMENTER ? card.classNames() : List.of(), card.toJson(), source);
   }
 
   @Override

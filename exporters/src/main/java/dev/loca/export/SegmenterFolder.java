@@ -1,6 +1,7 @@
 package dev.loca.export;
 
 import dev.loca.graph.ir.Model;
+import dev.loca.graph.ir.TensorData;
 import dev.loca.graph.ir.Value;
 import dev.loca.graph.serde.ModelReader;
 import dev.loca.graph.serde.SerdeException;
@@ -8,7 +9,9 @@ import dev.loca.graphs.seg.SegmenterCard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A fine-tuned segmenter folder: {@link SegmenterCard#FILE_NAME} and the inference model
@@ -40,6 +43,17 @@ public record SegmenterFolder(SegmenterCard card, Model model) {
     }
     checkContract(file, card, model);
     return new SegmenterFolder(card, model);
+  }
+
+  /** The fine-tuned encoder's weights: the model's {@code encoder.*} initializers by name. */
+  public Map<String, TensorData> encoderWeights() {
+    Map<String, TensorData> w = new LinkedHashMap<>();
+    model.graph().initializers().forEach((v, t) -> {
+      if (v.name().startsWith("encoder.")) {
+        w.put(v.name(), t);
+      }
+    });
+    return w;
   }
 
   private static void checkContract(Path file, SegmenterCard card, Model model) {

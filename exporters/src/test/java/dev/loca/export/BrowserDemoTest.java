@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.loca.graph.serde.ModelWriter;
-import dev.loca.graphs.seg.SegmenterCard;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -55,9 +54,7 @@ class BrowserDemoTest {
     }
     Files.createDirectories(OUT);
     SegmenterFolder ft = SegmenterFolder.read(TinySegmenter.write(OUT.resolve("ft"), 13));
-    SegmenterCard c = ft.card();
-    ExportSpec spec = new ExportSpec(ModelKind.SEGMENTER, c.imageSize(), c.encoder().patch(), c.mean(), c.std(),
-        c.classNames(), c.toJson(), "tiny");
+    ExportSpec spec = ExportSpec.of(ft.card(), ModelKind.SEGMENTER, TinySegmenter.SIZE, "tiny");
     ModelWriter.write(PortableExport.export(ft.model(), spec, new ExportOptions(Precision.FP32, true)),
         OUT.resolve("model.onnx"));
     float[] rgb = writeSample(OUT.resolve("sample.png"));

@@ -3,15 +3,12 @@ package dev.loca.export;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.loca.graph.ir.Model;
-import dev.loca.graph.ir.TensorData;
 import dev.loca.graph.serde.ModelWriter;
 import dev.loca.graphs.seg.SegmenterCard;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Writes the cross-runtime cases: exported fp32 models of the tiny segmenter, inputs and our ORT's outputs. */
@@ -23,16 +20,8 @@ class CrossRuntimeFixtureTest {
     Path dir = Files.createDirectories(CrossRuntimeCases.DIR);
     SegmenterFolder ft = SegmenterFolder.read(TinySegmenter.write(dir.resolve("ft"), 11));
     SegmenterCard c = ft.card();
-    ExportSpec seg = new ExportSpec(ModelKind.SEGMENTER, c.imageSize(), c.encoder().patch(), c.mean(), c.std(),
-        c.classNames(), c.toJson(), "tiny");
-    Map<String, TensorData> enc = new LinkedHashMap<>();
-    ft.model().graph().initializers().forEach((v, t) -> {
-      if (v.name().startsWith("encoder.")) {
-        enc.put(v.name(), t);
-      }
-    });
-    ExportSpec encSpec = new ExportSpec(ModelKind.ENCODER, c.imageSize(), c.encoder().patch(), c.mean(), c.std(),
-        List.of(), c.toJson(), "tiny");
+    ExportSpec seg = ExportSpec.of(c, ModelKind.SEGMENTER, c.imageSize(), "tiny");
+    ExportSpec encSpec = ExportSpec.of(c, ModelKind.ENCODER, c.imageSize(), "tiny");
     float[] raw = TinySegmenter.images(N, 5);
     float[] normalized = TinySegmenter.normalize(raw, N);
     Files.write(dir.resolve("raw.bin"), CrossRuntimeCases.floats(raw));
@@ -42,7 +31,7 @@ class CrossRuntimeFixtureTest {
         "normalized.bin", normalized));
     cases.add(write(dir, "segmenter-inside", PortableExport.export(ft.model(), seg,
         new ExportOptions(Precision.FP32, true)), "raw.bin", raw));
-    cases.add(write(dir, "encoder", PortableExport.export(EncoderModel.build(c.encoder(), c.imageSize(), enc),
+    cases.add(write(dir, "encoder", PortableExport.export(EncoderModel.build(c.encoder(), c.imageSize(), ft.encoderWeights()),
         encSpec, ExportOptions.defaults()), "normalized.bin", normalized));
     CrossRuntimeCases.write(cases);
     assertEquals(3, CrossRuntimeCases.read().size());

@@ -42,9 +42,7 @@ class PortableExportTest {
   }
 
   static ExportSpec spec() {
-    SegmenterCard c = folder.card();
-    return new ExportSpec(ModelKind.SEGMENTER, c.imageSize(), c.encoder().patch(), c.mean(), c.std(), c.classNames(),
-        c.toJson(), "ft");
+    return ExportSpec.of(folder.card(), ModelKind.SEGMENTER, TinySegmenter.SIZE, "ft");
   }
 
   private static ExportedModelRunner.Outputs run(Model m, float[] input) {

@@ -10,7 +10,6 @@ import dev.loca.export.Precision;
 import dev.loca.export.SegmenterFolder;
 import dev.loca.graph.artifacts.CheckpointException;
 import dev.loca.graph.ir.Model;
-import dev.loca.graph.ir.TensorData;
 import dev.loca.graph.ir.Value;
 import dev.loca.graph.serde.ModelWriter;
 import dev.loca.graphs.seg.SegmenterCard;
@@ -23,10 +22,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -139,9 +136,8 @@ final class ExportCommand implements Runnable {
       throw new IllegalArgumentException("--size applies to encoders; a segmenter keeps its fine-tuning size");
     }
     SegmenterFolder f = SegmenterFolder.read(from);
-    SegmenterCard c = f.card();
-    return new Source(f.model(), new ExportSpec(ModelKind.SEGMENTER, c.imageSize(), c.encoder().patch(), c.mean(),
-        c.std(), c.classNames(), c.toJson(), from.toAbsolutePath().toString()));
+    return new Source(f.model(), ExportSpec.of(f.card(), ModelKind.SEGMENTER, f.card().imageSize(),
+        from.toAbsolutePath().toString()));
   }
 
   private Source encoder() {
@@ -159,16 +155,9 @@ final class ExportCommand implements Runnable {
           r.checkpoint().toAbsolutePath() + " (" + which.name().toLowerCase(Locale.ROOT) + ")"));
     }
     SegmenterFolder f = SegmenterFolder.read(from);
-    SegmenterCard c = f.card();
-    Map<String, TensorData> w = new LinkedHashMap<>();
-    f.model().graph().initializers().forEach((v, t) -> {
-      if (v.name().startsWith("encoder.")) {
-        w.put(v.name(), t);
-      }
-    });
-    int s = size == null ? c.imageSize() : size;
-    return new Source(EncoderModel.build(c.encoder(), s, w), new ExportSpec(ModelKind.ENCODER, s, c.encoder().patch(),
-        c.mean(), c.std(), List.of(), c.toJson(), from.toAbsolutePath() + " (fine-tuned encoder)"));
+    int s = size == null ? f.card().imageSize() : size;
+    return new Source(EncoderModel.build(f.card().encoder(), s, f.encoderWeights()), ExportSpec.of(f.card(),
+        ModelKind.ENCODER, s, from.toAbsolutePath() + " (fine-tuned encoder)"));
   }
 
   /** Writes beside the target and renames, so that a failed export never leaves half a file. */
