@@ -67,6 +67,9 @@ final class ExportCommand implements Runnable {
   @Option(names = "--threads", defaultValue = "1", description = "With --bench: ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).")
   int threads;
 
+  @Option(names = "--images", defaultValue = "8", description = "With --bench: held-out synthetic scenes for the accuracy change (default: ${DEFAULT-VALUE}).")
+  int images;
+
   @Option(names = "--repeats", defaultValue = "50", description = "With --bench: timed single-image runs (default: ${DEFAULT-VALUE}).")
   int repeats;
 
@@ -91,12 +94,12 @@ final class ExportCommand implements Runnable {
       throw new UserError("--from " + (m.startsWith(from.toString()) ? m : from + ": " + m), e);
     }
     if (bench) {
-      if (threads < 1 || repeats < 1) {
-        throw new UserError("--threads and --repeats must be positive");
+      if (threads < 1 || repeats < 1 || images < 1) {
+        throw new UserError("--threads, --repeats and --images must be positive");
       }
       try {
         Files.createDirectories(out);
-        ExportBench.run(source.model(), source.spec(), 8, repeats, threads, out, spec.commandLine().getOut());
+        ExportBench.run(source.model(), source.spec(), images, repeats, threads, out, spec.commandLine().getOut());
       } catch (IOException e) {
         throw new UserError("--out " + out + ": " + e.getMessage(), e);
       }
