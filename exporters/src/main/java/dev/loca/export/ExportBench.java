@@ -3,6 +3,7 @@ package dev.loca.export;
 import dev.loca.graph.ir.Model;
 import dev.loca.graph.serde.ModelWriter;
 import dev.loca.runtime.data.RgbImage;
+import dev.loca.runtime.data.Sample;
 import dev.loca.runtime.data.ops.CropBox;
 import dev.loca.runtime.data.ops.Resize;
 import dev.loca.runtime.data.synthetic.SyntheticScenes;
@@ -15,20 +16,34 @@ import java.util.Locale;
 
 /**
  * For each precision: file size, median single-image latency in our ONNX Runtime (after warm-up), and the change
- * against fp32 on held-out synthetic scenes: max |logit − logit_fp32| and the share of pixels whose class (or, for
- * an encoder, nothing but the max token difference) agrees with fp32.
+ * against fp32 on held-out synthetic scenes: max |output − output_fp32|, the share of pixels whose class agrees
+ * with fp32 and, given a scorer, the mIoU against the scenes' labels (segmenters only).
  */
 public final class ExportBench {
   private ExportBench() {}
 
-  /** Synthetic scenes (seed 9999, never trained on) resized to S×S, normalised. */
-  public static float[] syntheticImages(int n, int size, float[] mean, float[] std) {
+  /**
+   * Held-out synthetic scenes (seed 9999, never trained on) resized to S×S: normalised images and their labels
+   * (nearest), row-major per image.
+   */
+  public record HeldOut(int count, int size, float[] images, int[] labels) {}
+
+  /** Scores a batch of class maps against the held-out labels (the CLI passes eval's mIoU). */
+  public interface Scorer {
+    double meanIou(long[] classes, HeldOut heldOut);
+  }
+
+  public static HeldOut heldOut(int n, int size, float[] mean, float[] std) {
     SyntheticScenes scenes = new SyntheticScenes(n, 9999, 500, 375);
     float[] x = new float[n * 3 * size * size];
+    int[] labels = new int[n * size * size];
     int plane = size * size;
     for (int i = 0; i < n; i++) {
-      RgbImage img = scenes.get(i).image();
+      Sample sample = scenes.get(i);
+      RgbImage img = sample.image();
       Resize.bilinearToChw(img, CropBox.whole(img.height(), img.width()), size, size, false, x, i * 3 * plane);
+      int[] l = Resize.nearest(sample.labels().orElseThrow(), img.height(), img.width(), size, size);
+      System.arraycopy(l, 0, labels, i * plane, plane);
       for (int c = 0; c < 3; c++) {
         for (int p = 0; p < plane; p++) {
           int at = (i * 3 + c) * plane + p;
@@ -36,19 +51,22 @@ public final class ExportBench {
         }
       }
     }
-    return x;
+    return new HeldOut(n, size, x, labels);
   }
 
+  /** Runs the benchmark; {@code scorer} may be null (no mIoU column). */
   public static void run(Model source, ExportSpec spec, int images, int repeats, int threads, Path dir,
-      PrintWriter out) throws IOException {
+      Scorer scorer, PrintWriter out) throws IOException {
     int s = spec.imageSize();
-    float[] x = syntheticImages(images, s, spec.mean(), spec.std());
+    HeldOut held = heldOut(images, s, spec.mean(), spec.std());
+    float[] x = held.images();
     float[] one = Arrays.copyOf(x, 3 * s * s);
     ExportedModelRunner.Outputs reference = null;
     out.printf(Locale.ROOT, "%s, input %dx%d, %d synthetic scenes, %d timed runs, %d thread(s)%n", spec.kind().label(),
         s, s, images, repeats, threads);
-    out.printf(Locale.ROOT, "%-9s %12s %14s %18s %18s%n", "precision", "size KiB", "latency ms", "max |Δ| vs fp32",
-        "class agreement");
+    boolean scored = scorer != null && spec.kind() == ModelKind.SEGMENTER;
+    out.printf(Locale.ROOT, "%-9s %12s %14s %18s %18s%s%n", "precision", "size KiB", "latency ms", "max |Δ| vs fp32",
+        "class agreement", scored ? "       mIoU" : "");
     for (Precision p : Precision.values()) {
       Model m = PortableExport.export(source, spec, ExportOptions.defaults().withPrecision(p));
       Path file = dir.resolve(spec.kind().label() + "-" + p.label() + ".onnx");
@@ -80,8 +98,9 @@ public final class ExportBench {
           }
           agreement = String.format(Locale.ROOT, "%.4f", same / (double) o.classes().length);
         }
-        out.printf(Locale.ROOT, "%-9s %12.1f %14.3f %18.5f %18s%n", p.label(), Files.size(file) / 1024.0,
-            ns[repeats / 2] / 1e6, diff, agreement);
+        String miou = scored ? String.format(Locale.ROOT, " %10.4f", scorer.meanIou(o.classes(), held)) : "";
+        out.printf(Locale.ROOT, "%-9s %12.1f %14.3f %18.5f %18s%s%n", p.label(), Files.size(file) / 1024.0,
+            ns[repeats / 2] / 1e6, diff, agreement, miou);
         out.flush();
       }
     }

@@ -1,5 +1,6 @@
 package dev.loca.train.cli;
 
+import dev.loca.eval.metrics.ConfusionMatrix;
 import dev.loca.export.EncoderModel;
 import dev.loca.export.ExportBench;
 import dev.loca.export.ExportOptions;
@@ -99,7 +100,8 @@ final class ExportCommand implements Runnable {
       }
       try {
         Files.createDirectories(out);
-        ExportBench.run(source.model(), source.spec(), images, repeats, threads, out, spec.commandLine().getOut());
+        ExportBench.run(source.model(), source.spec(), images, repeats, threads, out, ExportCommand::meanIou,
+            spec.commandLine().getOut());
       } catch (IOException e) {
         throw new UserError("--out " + out + ": " + e.getMessage(), e);
       }
@@ -125,6 +127,19 @@ final class ExportCommand implements Runnable {
   }
 
   private record Source(Model model, ExportSpec spec) {}
+
+  /** eval's mIoU of class maps against the held-out labels (the synthetic scenes' 9 classes, nothing ignored). */
+  private static double meanIou(long[] classes, ExportBench.HeldOut held) {
+    int[] predicted = new int[classes.length];
+    int classCount = 1;
+    for (int i = 0; i < classes.length; i++) {
+      predicted[i] = (int) classes[i];
+      classCount = Math.max(classCount, Math.max(predicted[i], held.labels()[i]) + 1);
+    }
+    ConfusionMatrix m = new ConfusionMatrix(classCount, -1);
+    m.add(held.labels(), predicted);
+    return m.scores().meanIou();
+  }
 
   private boolean isRun() {
     return Files.isRegularFile(from.resolve(Pretrainer.CONFIG_FILE));

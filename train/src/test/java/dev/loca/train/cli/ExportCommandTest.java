@@ -49,6 +49,18 @@ class ExportCommandTest extends CliTestSupport {
   }
 
   @Test
+  void benchPrintsSizeLatencyAndChangeForEachPrecision() {
+    assertEquals(0, run("export", "--from", run.toString(), "--what", "encoder", "--bench", "--out",
+        dir.resolve("bench").toString(), "--repeats", "3", "--images", "2"), err.toString());
+    String text = out.toString();
+    for (String p : new String[] {"fp32", "fp16", "int8"}) {
+      assertTrue(text.lines().anyMatch(l -> l.matches(p + " +[0-9.]+ +[0-9.]+ +[0-9.]+ +-")), text);
+      assertTrue(Files.isRegularFile(dir.resolve("bench").resolve("encoder-" + p + ".onnx")));
+    }
+    assertTrue(text.lines().anyMatch(l -> l.matches("fp32 +[0-9.]+ +[0-9.]+ +0\\.00000 +-")), text);
+  }
+
+  @Test
   void badInputIsOneLine() throws Exception {
     Path out1 = dir.resolve("x.onnx");
     assertTrue(oneLineError(run("export", "--from", run.toString(), "--what", "decoder", "--out", out1.toString()))
