@@ -64,6 +64,8 @@ public final class GradientRules {
     }
     notDifferentiable(m, OpsetId.ONNX, "index-writing ops have no rule yet", "ScatterElements", "ScatterND");
     notDifferentiable(m, OpsetId.ONNX, "resizing is built from MatMul with constant weights instead", "Resize");
+    notDifferentiable(m, OpsetId.ONNX, "integer quantisation appears only in exported inference models",
+        "DynamicQuantizeLinear", "MatMulInteger");
     notDifferentiable(m, OpsetId.ONNX, "sequences appear only in optimizer graphs", "SequenceConstruct", "SequenceAt");
     notDifferentiable(m, OpsetId.MICROSOFT, "training-only kernel", "InPlaceAccumulatorV2", "AdamWOptimizer",
         "InplaceClipGradNorm", "SGDOptimizerV2", "ZeroGradient", "ReduceAllL2");

@@ -218,6 +218,18 @@ public final class GraphBuilder {
     return v;
   }
 
+  /**
+   * An initializer with a given name and contents (trained weights, converted or quantised tensors), kept
+   * under that exact name; unlike {@link #constant} equal contents are not shared.
+   */
+  public Value initializer(String initializerName, TensorData data) {
+    Value v = newValue(initializerName, ValueType.tensor(data.dtype(), data.shape()));
+    initializers.put(v, data);
+    knownConstants.put(v, data);
+    constantsByContent.putIfAbsent(data, v);
+    return v;
+  }
+
   /** A float32 scalar constant. */
   public Value scalar(float v) {
     return constant(TensorData.scalar(v));

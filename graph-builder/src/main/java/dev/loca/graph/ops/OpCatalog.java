@@ -32,6 +32,7 @@ public final class OpCatalog {
     ShapeOps.register(r);
     IndexingOps.register(r);
     NeuralNetOps.register(r);
+    QuantizationOps.register(r);
     TrainingOps.register(r);
     GradientKernelOps.register(r);
     return new OpCatalog(r.schemas);

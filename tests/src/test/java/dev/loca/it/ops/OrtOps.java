@@ -13,6 +13,7 @@ import dev.loca.graph.ir.Value;
 import dev.loca.graph.serde.ModelWriter;
 import dev.loca.runtime.ort.InferenceSession;
 import dev.loca.runtime.ort.OrtEnvironment;
+import dev.loca.runtime.ort.ElementType;
 import dev.loca.runtime.ort.OrtTensor;
 import dev.loca.runtime.ort.RunResult;
 import dev.loca.runtime.ort.SessionConfig;
@@ -160,6 +161,14 @@ public final class OrtOps {
         }
         return OrtTensor.fromBooleans(l, s);
       }
+      case UINT8:
+      case INT8: {
+        byte[] l = new byte[n];
+        for (int i = 0; i < n; i++) {
+          l[i] = (byte) (long) v.data[i];
+        }
+        return OrtTensor.fromBytes(l, v.dtype == DataType.UINT8 ? ElementType.UINT8 : ElementType.INT8, s);
+      }
       default:
         throw new IllegalArgumentException("tests do not feed " + v.dtype);
     }
@@ -197,6 +206,15 @@ public final class OrtOps {
           d[i] = bs[i] ? 1 : 0;
         }
         dt = DataType.BOOL;
+      }
+      case UINT8, INT8 -> {
+        byte[] bs = t.toByteArray();
+        boolean unsigned = t.elementType() == ElementType.UINT8;
+        d = new double[bs.length];
+        for (int i = 0; i < bs.length; i++) {
+          d[i] = unsigned ? bs[i] & 0xff : bs[i];
+        }
+        dt = unsigned ? DataType.UINT8 : DataType.INT8;
       }
       default -> throw new IllegalArgumentException("tests do not read " + t.elementType());
     }

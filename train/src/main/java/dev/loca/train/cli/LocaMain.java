@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "loca", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "LOCA on the JVM: location-aware self-supervised pretraining of Vision Transformers.",
     subcommands = {OpsCommand.class, GraphsCommand.class, DataCommand.class, PretrainCommand.class,
-        FinetuneCommand.class, BenchCommand.class, DemoCommand.class, EvaluateCommand.class, RuntimeInfoCommand.class, GpuCheckCommand.class,
+        FinetuneCommand.class, EvaluateCommand.class, ExportCommand.class, BenchCommand.class, DemoCommand.class,
+        RuntimeInfoCommand.class, GpuCheckCommand.class,
         CommandLine.HelpCommand.class})
 public final class LocaMain implements Runnable {
   @CommandLine.Spec
