@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Spec;
  * {@code loca demo}: the main job on embedded data, everything in one run folder. Pretrains the CPU preset with
  * LOCA on the synthetic scenes, measures position accuracy on held-out scenes against chance, then fine-tunes a
  * segmenter in the few-shot setting twice with the same budget, from the LOCA encoder and from a random one, and
- * reports both mIoU on held-out scenes.
+ * reports both mIoU on held-out scenes; the LOCA-initialised segmenter is exported as portable ONNX.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Pretrain the cpu preset on the embedded synthetic scenes, report held-out position accuracy,",
@@ -96,6 +97,8 @@ final class DemoCommand implements Runnable {
     finetune(FinetuneConfig.RANDOM, fromRandom);
     SegmentationScores loca = evaluate(fromLoca, heldOutScenes);
     SegmentationScores random = evaluate(fromRandom, heldOutScenes);
+    Path exported = run.resolve("segmenter.onnx");
+    export(fromLoca, exported);
 
     double chance = 1.0 / lc.referencePositions();
     List<Map<String, Double>> rows = outcome.rows();
@@ -114,6 +117,8 @@ final class DemoCommand implements Runnable {
     w.printf(Locale.ROOT, "  curves: %s, %s, %s%n", run.resolve(Pretrainer.PLOT_FILE),
         fromLoca.resolve(Finetuner.PLOT_FILE), fromRandom.resolve(Finetuner.PLOT_FILE));
     w.printf(Locale.ROOT, "  reports: %s, %s%n", fromLoca.resolve("eval"), fromRandom.resolve("eval"));
+    w.printf(Locale.ROOT, "  exported: %s (the LOCA-initialised segmenter, portable ONNX opset 17, normalisation"
+        + " inside: RGB in [0, 1] in, logits and class map out)%n", exported);
     w.flush();
   }
 
@@ -134,6 +139,17 @@ final class DemoCommand implements Runnable {
       return e.confusion().scores();
     } catch (DatasetException | IOException e) {
       throw new UserError("evaluating " + model + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code loca export} of the fine-tuned segmenter, the same code path as the command. */
+  private void export(Path segmenter, Path onnx) {
+    CommandLine export = LocaMain.commandLine().setOut(spec.commandLine().getOut())
+        .setErr(spec.commandLine().getErr());
+    int code = export.execute("export", "--from", segmenter.toString(), "--what", "segmenter", "--out",
+        onnx.toString(), "--normalize-inside");
+    if (code != 0) {
+      throw new UserError("exporting " + segmenter + " failed (exit " + code + "; see above)");
     }
   }
 
