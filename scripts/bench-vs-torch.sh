@@ -81,7 +81,7 @@ run_peer() {
   (cd "$PEER" && LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
     /usr/bin/python3 bench.py $(peer_flags "$c") --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS") \
     > "$log" 2>&1 || { echo "peer bench.py failed, see $log" >&2; tail -3 "$log" >&2; exit 1; }
-  awk '/^RESULT ms\/step median=/{split($2,m,"="); ms=m[2]}
+  awk '/^RESULT ms\/step median=/{split($3,m,"="); ms=m[2]}
        /^RESULT images\/s=/{split($2,a,"="); ips=a[2]}
        /^RESULT peak RSS=/{split($3,r,"="); rss=r[2]}
        END{print ips, ms, rss}' "$log"
