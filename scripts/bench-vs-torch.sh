@@ -3,6 +3,7 @@
 # configuration; writes the ratio table into docs/PERFORMANCE.md (between the side-by-side markers) and prints it.
 #
 #   scripts/bench-vs-torch.sh [--rounds N] [--configs a,b] [--steps N] [--warmup N] [--threads T] [--no-write]
+#                             [--ours "more loca bench flags, e.g. --set flavour=portable"]
 #   scripts/bench-vs-torch.sh --scaling [--steps N]    # ours only: ms/step vs batch and vs image size
 #
 # Environment: PEER (the peer's folder, default ../shared/peers/torch_loca next to the repository),
@@ -12,7 +13,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PEER=${PEER:-$ROOT/../shared/peers/torch_loca}
 LOGS=${LOGS:-/tmp/loca-bench-logs}
 DOC=$ROOT/docs/PERFORMANCE.md
-ROUNDS=3 CONFIGS=a,b STEPS=10 WARMUP=2 THREADS=2 WRITE=1 SCALING=0
+ROUNDS=3 CONFIGS=a,b STEPS=10 WARMUP=2 THREADS=2 WRITE=1 SCALING=0 EXTRA=
 while [ $# -gt 0 ]; do
   case $1 in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -21,6 +22,7 @@ while [ $# -gt 0 ]; do
     --warmup) WARMUP=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
     --no-write) WRITE=0; shift ;;
+    --ours) EXTRA=$2; shift 2 ;;
     --scaling) SCALING=1; shift ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "bench-vs-torch: unknown argument '$1' (see --help)" >&2; exit 2 ;;
@@ -69,7 +71,7 @@ ensure_peer() {
 run_ours() {
   local c=$1 log=$2; shift 2
   # shellcheck disable=SC2046
-  (cd "$ROOT" && ./loca bench $(ours_flags "$c") --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" "$@") \
+  (cd "$ROOT" && ./loca bench $(ours_flags "$c") --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" $EXTRA "$@") \
     > "$log" 2>&1 || { echo "loca bench failed, see $log" >&2; tail -3 "$log" >&2; exit 1; }
   awk '/^bench: /{for(i=2;i<=NF;i++){split($i,kv,"="); v[kv[1]]=kv[2]}
        print v["images_per_s"], v["ms_per_step"], v["peak_rss_mb"]}' "$log"
@@ -123,7 +125,7 @@ side_by_side() {
   done
   {
     echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)),"
-    echo "$ROUNDS rounds alternating ours and the peer, $STEPS timed steps after $WARMUP warm-up, $THREADS threads,"
+    echo "$ROUNDS rounds alternating ours${EXTRA:+ (\`$EXTRA\`)} and the peer, $STEPS timed steps after $WARMUP warm-up, $THREADS threads,"
     echo "load average at the end $(load) (1, 5, 15 min). Images/s and ms/step: median over the rounds; ratio: median of"
     echo "the per-round ratios; peak RSS: the largest of the rounds. Logs: \`$LOGS\`."
     echo
