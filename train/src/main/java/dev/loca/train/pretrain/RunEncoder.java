@@ -37,7 +37,7 @@ public record RunEncoder(VitConfig vit, int referenceSize, Map<String, TensorDat
     if (!Files.isRegularFile(run.resolve(Pretrainer.CONFIG_FILE))) {
       throw new IllegalArgumentException(run + ": no " + Pretrainer.CONFIG_FILE + " (expected a pretraining run folder)");
     }
-    PretrainConfig cfg = Pretrainer.readConfig(run);
+    PretrainConfig cfg = PretrainConfig.read(run);
     LocaConfig lc = LocaConfig.preset(cfg.preset());
     Optional<Path> latest = new CheckpointStore(run.resolve("checkpoints"), cfg.keep()).latest();
     if (latest.isEmpty()) {
