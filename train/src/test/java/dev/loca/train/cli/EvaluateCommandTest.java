@@ -65,6 +65,7 @@ class EvaluateCommandTest extends CliTestSupport {
     assertEquals("loca: unknown inference mode 'tiles' (expected whole or slide)", oneLine());
     assertEquals(2, run("evaluate", "--model", ft.toString(), "--data", DATA, "--device", "gpu"));
     assertTrue(err.toString().contains("expected cpu, cuda or auto, got 'gpu'"), err.toString());
+    err.getBuffer().setLength(0);
     assertEquals(1, run("evaluate", "--model", ft.toString(), "--data", dir.resolve("nope").toString()));
     assertTrue(oneLine().startsWith("loca: --data " + dir.resolve("nope") + ": "));
     assertEquals(1, run("evaluate", "--model", dir.resolve("none").toString(), "--data", DATA));
