@@ -57,10 +57,31 @@ final class LinalgGrads {
       g.set(0, aVec ? c.op("Reshape", sumLeading(c, da, 1), c.shapeOf(a)) : da);
     }
     if (c.needs(1)) {
-      Value db = c.op("MatMul", transposeLast2(c, a2), dy2);
-      g.set(1, bVec ? c.op("Reshape", sumLeading(c, db, 1), c.shapeOf(b)) : db);
+      Value shared = sharedMatrixGradient(c, a, b, dy);
+      if (shared != null) {
+        g.set(1, shared);
+      } else {
+        Value db = c.op("MatMul", transposeLast2(c, a2), dy2);
+        g.set(1, bVec ? c.op("Reshape", sumLeading(c, db, 1), c.shapeOf(b)) : db);
+      }
     }
     return g;
+  }
+
+  /**
+   * dB of a batched A {@code [..., M, K]} times one matrix B {@code [K, N]} (a dense layer's weight): all rows
+   * at once, {@code reshape(A, [-1, K])ᵀ · reshape(dY, [-1, N])}, one {@code [K, N]} product. The general rule
+   * would make a {@code [..., K, N]} product per batch entry for the engine to sum: as many weight-sized
+   * tensors as there are batch entries. Null where B is not a matrix of static size or A has no batch axes.
+   */
+  private static Value sharedMatrixGradient(GradContext c, Value a, Value b, Value dy) {
+    if (a.shape().rank() < 3 || b.shape().rank() != 2 || !b.shape().isStatic()) {
+      return null;
+    }
+    long[] kn = b.shape().sizes();
+    Value rows = c.op("Reshape", a, c.longs(-1, kn[0]));
+    Value dyRows = c.op("Reshape", dy, c.longs(-1, kn[1]));
+    return c.op("MatMul", transposeLast2(c, rows), dyRows);
   }
 
   /** Sums all axes but the last {@code keep + 1} (a vector operand's batch copies). */

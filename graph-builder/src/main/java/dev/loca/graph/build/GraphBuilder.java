@@ -49,6 +49,7 @@ public final class GraphBuilder {
   private int constantCount;
   private int onnxOpset = DEFAULT_ONNX_OPSET;
   private boolean structureOnly;
+  private boolean ortKernels;
   private String docString = "";
 
   /** A builder over the standard catalog. */
@@ -108,6 +109,20 @@ public final class GraphBuilder {
    * Declares parameters as graph inputs without drawing their values: for the shapes, names and costs of
    * models too large to materialise (the graph cannot be run without feeding them).
    */
+  /**
+   * Lets layers use ONNX Runtime's {@code com.microsoft} forward kernels where one does the work of several
+   * ai.onnx ops (FastGelu with its bias); for graphs ONNX Runtime trains or runs, never for portable exports.
+   */
+  public GraphBuilder ortKernels() {
+    this.ortKernels = true;
+    return this;
+  }
+
+  /** Whether {@link #ortKernels()} was asked for. */
+  public boolean usesOrtKernels() {
+    return ortKernels;
+  }
+
   public GraphBuilder structureOnly() {
     this.structureOnly = true;
     return this;

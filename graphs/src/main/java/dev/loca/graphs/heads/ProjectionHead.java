@@ -22,8 +22,8 @@ public final class ProjectionHead {
   /** {@code x} [.., width] → unit vectors [.., bottleneck]. */
   public static Value apply(GraphBuilder b, String name, Value x, long width, long hidden, long bottleneck) {
     try (Scope s = b.scope(name)) {
-      Value h = Layers.geluTanh(b, dense(b, "fc1", x, width, hidden));
-      h = Layers.geluTanh(b, dense(b, "fc2", h, hidden, hidden));
+      Value h = Layers.linearGelu(b, "fc1", x, width, hidden, Init.lecunNormal(), Init.zeros());
+      h = Layers.linearGelu(b, "fc2", h, hidden, hidden, Init.lecunNormal(), Init.zeros());
       return l2Normalise(b, dense(b, "fc3", h, hidden, bottleneck));
     }
   }

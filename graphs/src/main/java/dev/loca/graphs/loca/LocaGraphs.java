@@ -1,5 +1,6 @@
 package dev.loca.graphs.loca;
 
+import dev.loca.graph.autodiff.Flavour;
 import dev.loca.graph.build.GraphBuilder;
 import dev.loca.graph.ir.DataType;
 import dev.loca.graph.ir.Graph;
@@ -71,7 +72,7 @@ public final class LocaGraphs {
    */
   public static Student student(LocaConfig c, long seed, int batch, boolean structureOnly) {
     Dims n = new Dims(c, batch);
-    GraphBuilder b = builder("loca_student", seed, structureOnly);
+    GraphBuilder b = builder("loca_student", seed, structureOnly, c.flavour());
     long d = c.vit().width();
     int depth = DropPath.columns(c.vit());
     int nRef = c.referencePositions();
@@ -193,7 +194,7 @@ public final class LocaGraphs {
       throw new IllegalArgumentException("the location-only ablation has no teacher");
     }
     Dims n = new Dims(c, batch);
-    GraphBuilder b = builder("loca_teacher", seed, structureOnly);
+    GraphBuilder b = builder("loca_teacher", seed, structureOnly, c.flavour());
     int depth = DropPath.columns(c.vit());
     Value ref = b.input(REFERENCE, DataType.FLOAT, n.shape("batch", 3, c.referenceSize(), c.referenceSize()));
     Value dp = b.input(REFERENCE_DROP_PATH, DataType.FLOAT, n.shape("batch", depth));
@@ -211,8 +212,12 @@ public final class LocaGraphs {
     return new Teacher(b.build(), b.parameters());
   }
 
-  private static GraphBuilder builder(String name, long seed, boolean structureOnly) {
+  /** LOCA's graphs run on ONNX Runtime only, so they use its fused forward kernels in the fused flavour. */
+  private static GraphBuilder builder(String name, long seed, boolean structureOnly, Flavour flavour) {
     GraphBuilder b = new GraphBuilder(name, seed);
+    if (flavour == Flavour.FUSED) {
+      b.ortKernels();
+    }
     return structureOnly ? b.structureOnly() : b;
   }
 

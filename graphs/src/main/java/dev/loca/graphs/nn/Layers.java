@@ -51,10 +51,25 @@ public final class Layers {
     return b.op("Mul", b.op("Mul", x, t), b.scalar(0.5f));
   }
 
+  /**
+   * {@code geluTanh(x · W + b)}. With {@link GraphBuilder#usesOrtKernels()} one ORT FastGelu node (the same
+   * tanh form) adds the bias and applies GELU, and its gradient is one BiasFastGeluGrad_dX; otherwise the
+   * plain ops of {@link #linear} and {@link #geluTanh}. Same parameters either way.
+   */
+  public static Value linearGelu(GraphBuilder b, String name, Value x, long in, long out, Init weight, Init bias) {
+    if (!b.usesOrtKernels()) {
+      return geluTanh(b, linear(b, name, x, in, out, weight, bias));
+    }
+    try (Scope s = b.scope(name)) {
+      Value y = b.op("MatMul", x, b.parameter("weight", Shape.of(in, out), weight));
+      return b.node("com.microsoft", "FastGelu").inputs(y, b.parameter("bias", Shape.of(out), bias)).build();
+    }
+  }
+
   /** The transformer MLP: Linear → GELU(tanh) → Linear, xavier-uniform kernels, biases ~ N(0, 1e-6). */
   public static Value mlp(GraphBuilder b, String name, Value x, long dim, long hidden) {
     try (Scope s = b.scope(name)) {
-      Value h = geluTanh(b, linear(b, "fc1", x, dim, hidden, Init.xavierUniform(), Init.normal(1e-6)));
+      Value h = linearGelu(b, "fc1", x, dim, hidden, Init.xavierUniform(), Init.normal(1e-6));
       return linear(b, "fc2", h, hidden, dim, Init.xavierUniform(), Init.normal(1e-6));
     }
   }

@@ -53,6 +53,17 @@ class LinalgGradTest {
 
   @Test
   @GradTest("MatMul")
+  void matMulRank4BatchedTimesMatrix() {
+    check(c -> List.of(matMul(c)),
+        wrt("a", Nd.uniform(41, -1, 1, 2, 2, 3, 4)),
+        wrt("b", Nd.uniform(42, -1, 1, 4, 5)));
+    check(c -> List.of(matMul(c)),
+        fixed("a", Nd.uniform(43, -1, 1, 3, 1, 4)),
+        wrt("b", Nd.uniform(44, -1, 1, 4, 2)));
+  }
+
+  @Test
+  @GradTest("MatMul")
   void matMulMatrixTimesBatched() {
     check(c -> List.of(matMul(c)),
         wrt("a", Nd.uniform(9, -1, 1, 3, 4)),

@@ -5,7 +5,10 @@ import dev.loca.runtime.ort.OrtFailure;
 import dev.loca.runtime.ort.SessionConfig;
 import dev.loca.train.pretrain.BenchReport;
 import dev.loca.train.pretrain.StepBenchmark;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,6 +118,15 @@ final class BenchCommand implements Runnable {
 
   private SessionConfig session(SessionConfig.Device d) {
     SessionConfig s = SessionConfig.defaults().withIntraOpThreads(threads).withDevice(d);
-    return profile == null ? s : s.withProfiling(profile);
+    if (profile == null) {
+      return s;
+    }
+    Path folder = Path.of(profile).toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(folder);
+    } catch (IOException e) {
+      throw new UserError("--profile " + profile + ": cannot create " + folder + ": " + e.getMessage(), e);
+    }
+    return s.withProfiling(profile);
   }
 }

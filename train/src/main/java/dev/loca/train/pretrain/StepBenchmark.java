@@ -56,7 +56,7 @@ public final class StepBenchmark {
     long t0 = System.nanoTime();
     LocaArtifacts artifacts = LocaArtifacts.build(c, s.seed(), s.batch());
     double buildSeconds = (System.nanoTime() - t0) / 1e9;
-    log.accept(String.format(Locale.ROOT, "artifacts built in %.1f s", buildSeconds));
+    log.accept(String.format(Locale.ROOT, "artifacts built in %.1f s; RSS %d MiB", buildSeconds, rssMib()));
     LoaderSettings loading = LoaderSettings.of(s.batch(), s.seed()).withWorkers(Math.max(1, s.liveWorkers()));
     double lr = Schedules.scaledLearningRate(BASE_LR, s.batch());
     StepRandomness randomness = StepRandomness.seeded(s.seed());
@@ -64,6 +64,7 @@ public final class StepBenchmark {
     try (Batches batches = s.liveWorkers() == 0 ? Batches.prebuilt(s.data(), c, loading)
             : Batches.live(s.data(), c, loading);
         LocaStep step = LocaStep.open(c, artifacts, s.session())) {
+      log.accept(String.format(Locale.ROOT, "sessions open; RSS %d MiB", rssMib()));
       for (int i = 0; i < s.warmup() + s.steps(); i++) {
         long began = System.nanoTime();
         LocaBatch batch = batches.next();
@@ -79,11 +80,15 @@ public final class StepBenchmark {
         if (timed) {
           report.add(wallMs, waitMs, r);
         }
-        log.accept(String.format(Locale.ROOT, "%s step %d: %.1f ms, loss %.4f", timed ? "timed" : "warm-up",
-            i + 1, wallMs, r.loss()));
+        log.accept(String.format(Locale.ROOT, "%s step %d: %.1f ms, loss %.4f; RSS %d MiB", timed ? "timed" : "warm-up",
+            i + 1, wallMs, r.loss(), rssMib()));
       }
     }
     return report.build(RssMeter.peakResidentBytes());
+  }
+
+  private static long rssMib() {
+    return RssMeter.residentBytes() >> 20;
   }
 
   /** Where the steps' batches come from: one batch made before the timing, or a loader running alongside. */
