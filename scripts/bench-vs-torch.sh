@@ -31,9 +31,10 @@ done
 mkdir -p "$LOGS"
 
 # config letter -> our flags | the peer's flags (README of the peer: configs (a) and (b))
+# Our flags for a config; a second argument replaces its batch.
 ours_flags() { case $1 in
-  a) echo "--preset tiny-p8-64 --batch 16" ;;
-  b) echo "--preset tiny-p16-224 --batch 8" ;;
+  a) echo "--preset tiny-p8-64 --batch ${2:-16}" ;;
+  b) echo "--preset tiny-p16-224 --batch ${2:-8}" ;;
   *) echo "bench-vs-torch: unknown config '$1' (a or b)" >&2; exit 2 ;; esac; }
 peer_flags() { case $1 in
   a) echo "--model tiny --patch 8 --ref 64 --query 32 --queries 10 --batch 16" ;;
@@ -69,9 +70,10 @@ ensure_peer() {
 
 # run_ours CONFIG LOG [extra flags]: prints "images_per_s ms_per_step peak_rss_mb"
 run_ours() {
-  local c=$1 log=$2; shift 2
+  local c=$1 log=$2 batch=; shift 2
+  if [ "${1:-}" = --batch ]; then batch=$2; shift 2; fi
   # shellcheck disable=SC2046
-  (cd "$ROOT" && ./loca bench $(ours_flags "$c") --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" $EXTRA "$@") \
+  (cd "$ROOT" && ./loca bench $(ours_flags "$c" "$batch") --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" $EXTRA "$@") \
     > "$log" 2>&1 || { echo "loca bench failed, see $log" >&2; tail -3 "$log" >&2; exit 1; }
   awk '/^bench: /{for(i=2;i<=NF;i++){split($i,kv,"="); v[kv[1]]=kv[2]}
        print v["images_per_s"], v["ms_per_step"], v["peak_rss_mb"]}' "$log"
