@@ -417,6 +417,17 @@ class NeuralNetOpsTest {
     assertArrayEquals(new long[0], out.get(0).shape);
   }
 
+  /** A batch whose labels are all ignored (a crop of unlabelled pixels): ORT's mean is 0, not 0/0. */
+  @Test
+  @OpTest("SoftmaxCrossEntropyLoss")
+  void softmaxCrossEntropyLossWithEveryLabelIgnoredIsZero() {
+    Nd scores = Nd.uniform(73, -3, 3, 3, 4);
+    Nd labels = Nd.longs(new long[] {3}, 255, 255, 255);
+    List<Nd> out = OrtOps.run(c -> List.of(sce(c.b(), c.in("scores"), c.in("labels"), null, "mean", 255L).build()),
+        feed("scores", scores), feed("labels", labels));
+    assertEquals(0.0, out.get(0).data[0], 0.0);
+  }
+
   @Test
   @OpTest("SoftmaxCrossEntropyLoss")
   void softmaxCrossEntropyLossIgnoreIndexAndWeights() {
