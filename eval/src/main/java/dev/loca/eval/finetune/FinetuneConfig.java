@@ -4,6 +4,7 @@ import static dev.loca.runtime.loop.RunConfig.require;
 
 import dev.loca.runtime.loop.ConfigRecords;
 import dev.loca.runtime.loop.RunConfig;
+import dev.loca.runtime.ort.SessionConfig;
 import java.nio.file.Path;
 
 /**
@@ -68,7 +69,7 @@ public record FinetuneConfig(String encoder, String preset, String data, long st
     require(workers >= 1, "workers must be >= 1, got " + workers);
     require(checkpointEvery >= 1, "checkpointEvery must be >= 1, got " + checkpointEvery);
     require(keep >= 1, "keep must be >= 1, got " + keep);
-    require(device.equals("cpu") || device.equals("cuda"), "device must be cpu or cuda, got '" + device + "'");
+    SessionConfig.Device.named(device); // cpu or cuda, else the same one-line IllegalArgumentException
   }
 
   /**

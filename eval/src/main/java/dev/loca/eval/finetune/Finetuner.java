@@ -73,7 +73,7 @@ public final class Finetuner {
 
   /** A fine-tuner whose session runs on the device {@code cfg.device()} names (CUDA device 0 for cuda). */
   public Finetuner(FinetuneConfig cfg, Path folder, PrintStream out) {
-    this(cfg, folder, out, cfg.device().equals("cuda") ? SessionConfig.Device.cuda(0) : SessionConfig.Device.cpu());
+    this(cfg, folder, out, SessionConfig.Device.named(cfg.device()));
   }
 
   /** A fine-tuner whose session runs on {@code device}, whatever {@code cfg.device()} says. */

@@ -51,6 +51,27 @@ public record SessionConfig(
     static Device cuda(int deviceId) {
       return new Cuda(deviceId, 0, ArenaExtendStrategy.NEXT_POWER_OF_TWO);
     }
+
+    /**
+     * The device a run config names: {@code cpu}, or {@code cuda} (device 0, default settings).
+     *
+     * @throws IllegalArgumentException for any other name
+     */
+    static Device named(String name) {
+      switch (name) {
+        case "cpu":
+          return cpu();
+        case "cuda":
+          return cuda(0);
+        default:
+          throw new IllegalArgumentException("device must be cpu or cuda, got '" + name + "'");
+      }
+    }
+
+    /** {@code cpu} or {@code cuda}: the name {@link #named} reads back. */
+    default String configName() {
+      return this instanceof Cuda ? "cuda" : "cpu";
+    }
   }
 
   /** Run on the CPU execution provider only. */

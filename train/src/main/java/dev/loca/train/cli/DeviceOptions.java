@@ -114,7 +114,7 @@ public final class DeviceOptions {
 
   /** cpu or cuda: the name of {@code d} in configs and result lines. */
   public static String name(SessionConfig.Device d) {
-    return d instanceof SessionConfig.Cuda ? "cuda" : "cpu";
+    return d.configName();
   }
 
   /** Why {@code cuda} cannot be used, or empty: the provider must load and run a one-node model there. */

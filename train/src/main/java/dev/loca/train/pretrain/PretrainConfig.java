@@ -43,7 +43,7 @@ public record PretrainConfig(String preset, String data, long steps, int batch, 
     require(workers >= 1, "workers must be >= 1, got " + workers);
     require(checkpointEvery >= 1, "checkpointEvery must be >= 1, got " + checkpointEvery);
     require(keep >= 1, "keep must be >= 1, got " + keep);
-    require(device.equals("cpu") || device.equals("cuda"), "device must be cpu or cuda, got '" + device + "'");
+    SessionConfig.Device.named(device); // cpu or cuda, else the same one-line IllegalArgumentException
   }
 
   /** The defaults for a preset (spec §5.1 where it applies). */
@@ -54,7 +54,7 @@ public record PretrainConfig(String preset, String data, long steps, int batch, 
   /** The ORT session settings of this config: its intra-op threads, on CUDA device 0 for {@code cuda}. */
   public SessionConfig sessionConfig() {
     SessionConfig session = SessionConfig.defaults().withIntraOpThreads(threads);
-    return device.equals("cuda") ? session.withDevice(SessionConfig.Device.cuda(0)) : session;
+    return session.withDevice(SessionConfig.Device.named(device));
   }
 
   /** Warm-up steps. */

@@ -65,7 +65,7 @@ public final class Pretrainer {
   public record Outcome(long steps, boolean interrupted, List<Map<String, Double>> rows) {}
 
   public Pretrainer(PretrainConfig cfg, Path run, PrintStream out) {
-    this(cfg, run, out, cfg.device().equals("cuda") ? SessionConfig.Device.cuda(0) : SessionConfig.Device.cpu());
+    this(cfg, run, out, SessionConfig.Device.named(cfg.device()));
   }
 
   /** A trainer whose sessions (teacher and student) run on {@code device}, whatever {@code cfg.device()} says. */
