@@ -56,16 +56,22 @@ public record PretrainedEncoder(Path run, long step, VitConfig vit, Map<String, 
     } catch (CheckpointException e) {
       throw new IllegalArgumentException("--encoder " + run + ": " + e.getMessage(), e);
     }
-    Map<String, TensorData> weights = new LinkedHashMap<>();
-    for (NamedTensor t : contents.trainable()) {
-      if (t.name().startsWith(LocaGraphs.ENCODER + ".")) {
-        weights.put(t.name(), t.data());
-      }
-    }
+    Map<String, TensorData> weights = encoderWeights(contents);
     if (!weights.containsKey(POSEMBED)) {
       throw new IllegalArgumentException("--encoder " + run + ": checkpoint " + latest + " holds no " + POSEMBED);
     }
     return new PretrainedEncoder(run, CheckpointStore.stepOf(latest), vit, weights);
+  }
+
+  /** The {@code encoder.*} tensors of a student checkpoint, by name. */
+  public static Map<String, TensorData> encoderWeights(CheckpointContents student) {
+    Map<String, TensorData> weights = new LinkedHashMap<>();
+    for (NamedTensor t : student.trainable()) {
+      if (t.name().startsWith(LocaGraphs.ENCODER + ".")) {
+        weights.put(t.name(), t.data());
+      }
+    }
+    return weights;
   }
 
   private static String preset(Path config) {

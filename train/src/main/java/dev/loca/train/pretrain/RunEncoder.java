@@ -1,8 +1,7 @@
 package dev.loca.train.pretrain;
 
-import dev.loca.graph.artifacts.CheckpointContents;
+import dev.loca.eval.finetune.PretrainedEncoder;
 import dev.loca.graph.artifacts.CheckpointReader;
-import dev.loca.graph.artifacts.NamedTensor;
 import dev.loca.graph.ir.TensorData;
 import dev.loca.graph.ir.Value;
 import dev.loca.graphs.loca.LocaConfig;
@@ -63,12 +62,7 @@ public record RunEncoder(VitConfig vit, int referenceSize, Map<String, TensorDat
       if (!Files.isRegularFile(file)) {
         throw new IllegalArgumentException(ckpt + ": no " + Pretrainer.STUDENT_FILE);
       }
-      CheckpointContents c = CheckpointReader.read(file);
-      for (NamedTensor t : c.trainable()) {
-        if (t.name().startsWith("encoder.")) {
-          weights.put(t.name(), t.data());
-        }
-      }
+      weights.putAll(PretrainedEncoder.encoderWeights(CheckpointReader.read(file)));
     }
     return new RunEncoder(lc.vit(), lc.referenceSize(), weights, cfg.toJson(), ckpt);
   }
