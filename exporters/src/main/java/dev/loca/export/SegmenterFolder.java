@@ -7,7 +7,6 @@ import dev.loca.graph.serde.ModelReader;
 import dev.loca.graph.serde.SerdeException;
 import dev.loca.graphs.seg.SegmenterCard;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,15 +24,12 @@ public record SegmenterFolder(SegmenterCard card, Model model) {
   /** Reads and checks {@code folder}; every problem is an IllegalArgumentException naming the file. */
   public static SegmenterFolder read(Path folder) {
     SegmenterCard card;
+    Path file;
     try {
       card = SegmenterCard.read(folder);
+      file = SegmenterCard.modelFile(folder);
     } catch (IOException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
-    }
-    Path file = folder.resolve(SegmenterCard.MODEL_FILE);
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException(folder + ": no " + SegmenterCard.MODEL_FILE
-          + " (expected the segmenter's inference model beside " + SegmenterCard.FILE_NAME + ")");
     }
     Model model;
     try {

@@ -51,15 +51,12 @@ public final class Segmenter implements AutoCloseable {
           + SegmenterCard.FILE_NAME + " and " + SegmenterCard.MODEL_FILE + ")");
     }
     SegmenterCard card;
+    Path model;
     try {
       card = SegmenterCard.read(folder);
+      model = SegmenterCard.modelFile(folder);
     } catch (IOException e) {
       throw new EvaluationException(e.getMessage(), e);
-    }
-    Path model = folder.resolve(SegmenterCard.MODEL_FILE);
-    if (!Files.isRegularFile(model)) {
-      throw new EvaluationException(folder + ": no " + SegmenterCard.MODEL_FILE
-          + " (expected the segmenter's inference model beside " + SegmenterCard.FILE_NAME + ")");
     }
     InferenceSession session;
     try {

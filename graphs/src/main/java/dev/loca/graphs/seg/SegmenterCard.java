@@ -109,6 +109,16 @@ public record SegmenterCard(VitConfig encoder, int imageSize, List<String> class
     }
   }
 
+  /** The inference model {@value #MODEL_FILE} of the segmenter folder {@code folder}; fails naming it if absent. */
+  public static Path modelFile(Path folder) throws IOException {
+    Path model = folder.resolve(MODEL_FILE);
+    if (!Files.isRegularFile(model)) {
+      throw new IOException(folder + ": no " + MODEL_FILE + " (expected the segmenter's inference model beside "
+          + FILE_NAME + ")");
+    }
+    return model;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof SegmenterCard c && encoder.equals(c.encoder) && imageSize == c.imageSize
