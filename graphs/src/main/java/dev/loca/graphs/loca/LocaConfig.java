@@ -73,7 +73,7 @@ public record LocaConfig(String name, VitConfig vit, int referenceSize, int quer
    * Backward flavour of the presets (except {@code micro}, which keeps the fused kernels under test): on ONNX
    * Runtime's CPU provider the portable backward graph is about 1.6x faster than the fused one, whose
    * BiasFastGeluGrad_dX and LayerNormalizationGrad kernels take over half of the step (docs/PERFORMANCE.md);
-   * {@code --set flavour=fused} chooses the fused kernels.
+   * {@code --set flavour=fused} chooses the fused kernels. Fine-tuning uses the same flavour.
    */
   public static final Flavour PRESET_FLAVOUR = Flavour.PORTABLE;
 

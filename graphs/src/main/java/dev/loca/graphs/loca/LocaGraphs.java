@@ -1,6 +1,5 @@
 package dev.loca.graphs.loca;
 
-import dev.loca.graph.autodiff.Flavour;
 import dev.loca.graph.build.GraphBuilder;
 import dev.loca.graph.ir.DataType;
 import dev.loca.graph.ir.Graph;
@@ -72,7 +71,7 @@ public final class LocaGraphs {
    */
   public static Student student(LocaConfig c, long seed, int batch, boolean structureOnly) {
     Dims n = new Dims(c, batch);
-    GraphBuilder b = builder("loca_student", seed, structureOnly, c.flavour());
+    GraphBuilder b = builder("loca_student", seed, structureOnly);
     long d = c.vit().width();
     int depth = DropPath.columns(c.vit());
     int nRef = c.referencePositions();
@@ -194,7 +193,7 @@ public final class LocaGraphs {
       throw new IllegalArgumentException("the location-only ablation has no teacher");
     }
     Dims n = new Dims(c, batch);
-    GraphBuilder b = builder("loca_teacher", seed, structureOnly, c.flavour());
+    GraphBuilder b = builder("loca_teacher", seed, structureOnly);
     int depth = DropPath.columns(c.vit());
     Value ref = b.input(REFERENCE, DataType.FLOAT, n.shape("batch", 3, c.referenceSize(), c.referenceSize()));
     Value dp = b.input(REFERENCE_DROP_PATH, DataType.FLOAT, n.shape("batch", depth));
@@ -212,12 +211,15 @@ public final class LocaGraphs {
     return new Teacher(b.build(), b.parameters());
   }
 
-  /** LOCA's graphs run on ONNX Runtime only, so they use its fused forward kernels in the fused flavour. */
-  private static GraphBuilder builder(String name, long seed, boolean structureOnly, Flavour flavour) {
-    GraphBuilder b = new GraphBuilder(name, seed);
-    if (flavour == Flavour.FUSED) {
-      b.ortKernels();
-    }
+  /**
+   * LOCA's graphs run on ONNX Runtime only, so they use its fused forward kernels in both flavours (the flavour
+   * picks the backward rules). FastGelu matters for memory: the backward keeps only its input and recomputes
+   * the rest, where the eight plain ops of the tanh form would each keep a tensor as large as the MLP's hidden
+   * layer for the backward (peak RSS of the tiny-p8-64 bench at batch 16: 1.4 instead of 1.8 GiB,
+   * docs/PERFORMANCE.md).
+   */
+  private static GraphBuilder builder(String name, long seed, boolean structureOnly) {
+    GraphBuilder b = new GraphBuilder(name, seed).ortKernels();
     return structureOnly ? b.structureOnly() : b;
   }
 

@@ -53,8 +53,9 @@ public final class Layers {
 
   /**
    * {@code geluTanh(x · W + b)}. With {@link GraphBuilder#usesOrtKernels()} one ORT FastGelu node (the same
-   * tanh form) adds the bias and applies GELU, and its gradient is one BiasFastGeluGrad_dX; otherwise the
-   * plain ops of {@link #linear} and {@link #geluTanh}. Same parameters either way.
+   * tanh form) adds the bias and applies GELU, and its backward keeps only the node's input (one
+   * BiasFastGeluGrad_dX in the fused flavour, the derivative recomputed from plain ops in the portable one);
+   * otherwise the plain ops of {@link #linear} and {@link #geluTanh}. Same parameters either way.
    */
   public static Value linearGelu(GraphBuilder b, String name, Value x, long in, long out, Init weight, Init bias) {
     if (!b.usesOrtKernels()) {

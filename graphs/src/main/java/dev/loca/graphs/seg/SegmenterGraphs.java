@@ -60,7 +60,7 @@ public final class SegmenterGraphs {
    */
   public static Training training(SegmenterCard card, long seed) {
     checkGrid(card);
-    GraphBuilder b = new GraphBuilder("segmenter_train", seed);
+    GraphBuilder b = new GraphBuilder("segmenter_train", seed).ortKernels(); // ORT only; see LocaGraphs.builder
     int s = card.imageSize();
     Value images = b.input(IMAGES, DataType.FLOAT, Shape.symbolic("batch", 3L, (long) s, (long) s));
     Value labels = b.input(LABELS, DataType.INT64, Shape.symbolic("batch", (long) s, (long) s));

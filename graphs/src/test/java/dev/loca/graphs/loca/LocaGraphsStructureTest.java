@@ -82,6 +82,24 @@ class LocaGraphsStructureTest {
     assertTrue(!java.util.Arrays.equals(a.student().checkpoint(), LocaArtifacts.build(c, 8, 2).student().checkpoint()));
   }
 
+  /** FastGelu forward in both flavours (its backward keeps only its input); the flavour picks the backward. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"portable", "fused"})
+  void forwardUsesFastGeluAndTheFlavourPicksTheBackward(String flavour) {
+    LocaConfig c = LocaConfig.preset("micro").withFields(java.util.Map.of("flavour", flavour));
+    Graph training = LocaArtifacts.build(c, 1, 2).student().training().graph();
+    Set<String> forward = training.nodes().stream().filter(n -> !n.name().startsWith("grad/"))
+        .map(n -> n.qualifiedOp()).collect(Collectors.toSet());
+    Set<String> backward = training.nodes().stream().filter(n -> n.name().startsWith("grad/"))
+        .map(n -> n.qualifiedOp()).collect(Collectors.toSet());
+    assertTrue(forward.contains("com.microsoft::FastGelu"), forward.toString());
+    assertTrue(!backward.isEmpty());
+    assertEquals(flavour.equals("fused"), backward.contains("com.microsoft::BiasFastGeluGrad_dX"), backward.toString());
+    if (flavour.equals("portable")) {
+      assertTrue(backward.stream().noneMatch(op -> op.startsWith("com.microsoft::")), backward.toString());
+    }
+  }
+
   @Test
   void summaryCountsMatchTheEncoderAndPricesTheFlops() {
     LocaConfig c = LocaConfig.preset("Ti/16");

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param profilingPrefix when present, ORT writes a profiling JSON file whose name starts with this prefix
  * @param configEntries extra {@code AddSessionConfigEntry} key/value pairs (e.g. {@code
  *     "session.use_ort_model_bytes_directly"}), in insertion order
+ * @param memoryPattern whether ORT pre-plans one block for all intermediate tensors after the first run
+ *     ({@code EnableMemPattern}, its default); see {@link #training()}
  */
 public record SessionConfig(
     int intraOpThreads,
@@ -24,7 +26,8 @@ public record SessionConfig(
     OptimizationLevel optimizationLevel,
     Device device,
     Optional<String> profilingPrefix,
-    Map<String, String> configEntries) {
+    Map<String, String> configEntries,
+    boolean memoryPattern) {
 
   /** ORT graph optimisation levels ({@code GraphOptimizationLevel}). */
   public enum OptimizationLevel {
@@ -124,32 +127,43 @@ public record SessionConfig(
     configEntries = ImmutableMap.copyOf(configEntries);
   }
 
-  /** Returns ORT's defaults: ORT-chosen thread counts, all optimisations, CPU, no profiling, no entries. */
+  /** Returns ORT's defaults: ORT-chosen thread counts, all optimisations, CPU, no profiling, no entries, memory pattern on. */
   public static SessionConfig defaults() {
-    return new SessionConfig(0, 0, OptimizationLevel.ALL, Device.cpu(), Optional.empty(), Map.of());
+    return new SessionConfig(0, 0, OptimizationLevel.ALL, Device.cpu(), Optional.empty(), Map.of(), true);
+  }
+
+  /**
+   * ORT's defaults without the memory pattern: what training sessions (and the teacher beside them) use. For
+   * a training graph the block ORT pre-plans holds far more than the tensors it keeps alive, and it is
+   * held for the whole run: the pattern raised the peak RSS of the tiny-p8-64 bench at batch 16 from
+   * 1.4 to 2.5 GiB at the same speed (docs/PERFORMANCE.md).
+   */
+  public static SessionConfig training() {
+    return defaults().withMemoryPattern(false);
   }
 
   /** Returns a copy with {@code intraOpThreads} replaced (0 = ORT default). */
   public SessionConfig withIntraOpThreads(int threads) {
     return new SessionConfig(
-        threads, interOpThreads, optimizationLevel, device, profilingPrefix, configEntries);
+        threads, interOpThreads, optimizationLevel, device, profilingPrefix, configEntries, memoryPattern);
   }
 
   /** Returns a copy with {@code interOpThreads} replaced (0 = ORT default). */
   public SessionConfig withInterOpThreads(int threads) {
     return new SessionConfig(
-        intraOpThreads, threads, optimizationLevel, device, profilingPrefix, configEntries);
+        intraOpThreads, threads, optimizationLevel, device, profilingPrefix, configEntries, memoryPattern);
   }
 
   /** Returns a copy with the optimisation level replaced. */
   public SessionConfig withOptimizationLevel(OptimizationLevel level) {
-    return new SessionConfig(intraOpThreads, interOpThreads, level, device, profilingPrefix, configEntries);
+    return new SessionConfig(
+        intraOpThreads, interOpThreads, level, device, profilingPrefix, configEntries, memoryPattern);
   }
 
   /** Returns a copy running on {@code newDevice}. */
   public SessionConfig withDevice(Device newDevice) {
-    return new SessionConfig(
-        intraOpThreads, interOpThreads, optimizationLevel, newDevice, profilingPrefix, configEntries);
+    return new SessionConfig(intraOpThreads, interOpThreads, optimizationLevel, newDevice, profilingPrefix,
+        configEntries, memoryPattern);
   }
 
   /** Returns a copy that profiles into files starting with {@code prefix}. */
@@ -160,13 +174,13 @@ public record SessionConfig(
         optimizationLevel,
         device,
         Optional.of(Objects.requireNonNull(prefix, "prefix")),
-        configEntries);
+        configEntries, memoryPattern);
   }
 
   /** Returns a copy without profiling. */
   public SessionConfig withoutProfiling() {
-    return new SessionConfig(
-        intraOpThreads, interOpThreads, optimizationLevel, device, Optional.empty(), configEntries);
+    return new SessionConfig(intraOpThreads, interOpThreads, optimizationLevel, device, Optional.empty(),
+        configEntries, memoryPattern);
   }
 
   /** Returns a copy with one config entry added (or replaced). */
@@ -179,6 +193,12 @@ public record SessionConfig(
   /** Returns a copy whose config entries are exactly {@code entries}. */
   public SessionConfig withConfigEntries(Map<String, String> entries) {
     return new SessionConfig(
-        intraOpThreads, interOpThreads, optimizationLevel, device, profilingPrefix, entries);
+        intraOpThreads, interOpThreads, optimizationLevel, device, profilingPrefix, entries, memoryPattern);
+  }
+
+  /** Returns a copy with ORT's memory pattern switched on or off. */
+  public SessionConfig withMemoryPattern(boolean on) {
+    return new SessionConfig(
+        intraOpThreads, interOpThreads, optimizationLevel, device, profilingPrefix, configEntries, on);
   }
 }

@@ -55,6 +55,9 @@ final class SessionOptionsFactory {
         api,
         api.SetSessionGraphOptimizationLevel(options, ortLevel(config.optimizationLevel())),
         "SetSessionGraphOptimizationLevel");
+    if (!config.memoryPattern()) {
+      Native.check(api, api.DisableMemPattern(options), "DisableMemPattern");
+    }
     if (config.profilingPrefix().isPresent()) {
       try (BytePointer prefix = new BytePointer(config.profilingPrefix().get(), StandardCharsets.UTF_8)) {
         Native.check(api, api.EnableProfiling(options, prefix), "EnableProfiling");

@@ -1,6 +1,7 @@
 package dev.loca.runtime.ort;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,9 @@ class SessionConfigTest {
     assertEquals(SessionConfig.OptimizationLevel.ALL, d.optimizationLevel());
     assertEquals(SessionConfig.Device.cpu(), d.device());
     assertEquals(Optional.empty(), d.profilingPrefix());
+    assertTrue(d.memoryPattern(), "ORT's default");
+    assertFalse(SessionConfig.training().memoryPattern());
+    assertEquals(d, SessionConfig.training().withMemoryPattern(true));
     SessionConfig c =
         d.withIntraOpThreads(2)
             .withInterOpThreads(1)
@@ -37,6 +41,8 @@ class SessionConfigTest {
     assertEquals(Optional.empty(), c.withoutProfiling().profilingPrefix());
     assertEquals(0, d.configEntries().size(), "copies do not touch the original");
     assertTrue(c.device() instanceof SessionConfig.Cuda cuda && cuda.deviceId() == 1);
+    assertFalse(c.withMemoryPattern(false).withIntraOpThreads(3).withoutProfiling().memoryPattern(),
+        "the other copies keep the memory-pattern choice");
   }
 
   @Test

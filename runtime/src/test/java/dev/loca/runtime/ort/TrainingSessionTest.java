@@ -190,6 +190,24 @@ class TrainingSessionTest {
   }
 
   @Test
+  void withoutTheMemoryPatternTrainingTakesTheSameSteps() {
+    float[][] params = new float[2][];
+    SessionConfig[] configs = {CONFIG, CONFIG.withMemoryPattern(false)};
+    for (int k = 0; k < 2; k++) {
+      try (CheckpointState state = env.loadCheckpoint(checkpoint);
+          TrainingSession s = env.openTrainingSession(state, train, eval, adamw, configs[k])) {
+        for (int step = 0; step < 5; step++) {
+          trainStep(s, Batch.of(step));
+          s.optimizerStep();
+          s.lazyResetGrad();
+        }
+        params[k] = params(s);
+      }
+    }
+    assertArrayEquals(params[0], params[1]);
+  }
+
+  @Test
   void sgdWithLearningRateOneShowsTheAccumulationSemantics() {
     Batch batch = Batch.of(2);
     try (CheckpointState state = env.loadCheckpoint(checkpoint);

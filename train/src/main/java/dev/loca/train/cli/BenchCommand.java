@@ -117,7 +117,7 @@ final class BenchCommand implements Runnable {
   }
 
   private SessionConfig session(SessionConfig.Device d) {
-    SessionConfig s = SessionConfig.defaults().withIntraOpThreads(threads).withDevice(d);
+    SessionConfig s = SessionConfig.training().withIntraOpThreads(threads).withDevice(d);
     if (profile == null) {
       return s;
     }

@@ -9,6 +9,7 @@ import dev.loca.graphs.loca.LocaArtifacts;
 import dev.loca.graphs.loca.LocaConfig;
 import dev.loca.graphs.loca.LocaGraphs;
 import dev.loca.graphs.vit.DropPath;
+import dev.loca.runtime.loop.JavaHeap;
 import dev.loca.runtime.loop.MaskedWeightDecay;
 import dev.loca.runtime.ort.CheckpointState;
 import dev.loca.runtime.ort.ElementType;
@@ -80,6 +81,7 @@ public final class LocaStep implements AutoCloseable {
     TrainingSession student = null;
     InferenceSession teacher = null;
     try {
+      JavaHeap.releaseGarbage();
       state = loadState.get();
       ParameterLayout expected = ParameterLayout.of(weights.layout().names(), state::parameterShape);
       Preconditions.checkArgument(weights.layout().sameAs(expected), "the teacher weights do not fit the student "

@@ -51,9 +51,9 @@ public record PretrainConfig(String preset, String data, long steps, int batch, 
     return new PretrainConfig(preset, "synthetic", 1000, 16, 1e-3, 0.15, 0.01, 0.996, 1, 0, 2, 42, 200, 3, "cpu");
   }
 
-  /** The ORT session settings of this config: its intra-op threads, on CUDA device 0 for {@code cuda}. */
+  /** The ORT training-session settings of this config: its intra-op threads, on CUDA device 0 for {@code cuda}. */
   public SessionConfig sessionConfig() {
-    SessionConfig session = SessionConfig.defaults().withIntraOpThreads(threads);
+    SessionConfig session = SessionConfig.training().withIntraOpThreads(threads);
     return session.withDevice(SessionConfig.Device.named(device));
   }
 
