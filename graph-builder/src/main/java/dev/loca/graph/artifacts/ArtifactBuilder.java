@@ -69,7 +69,7 @@ public final class ArtifactBuilder {
     Model training = trainingModel(forward, loss, trainable, ordered, flavour);
     Model eval = Model.of(asInputs(forward, ordered, forward.nodes(), forward.outputs()),
         GraphBuilder.DEFAULT_ONNX_OPSET);
-    Model optim = optimizerModel(optimizer);
+    Model optim = optimizerModel(optimizer, trainable.size());
     List<NamedTensor> trainTensors = new ArrayList<>();
     List<NamedTensor> frozenTensors = new ArrayList<>();
     for (Value p : ordered) {
@@ -136,7 +136,8 @@ public final class ArtifactBuilder {
         GraphBuilder.DEFAULT_ONNX_OPSET);
   }
 
-  private static Model optimizerModel(OptimizerSettings s) {
+  /** The AdamW model for {@code count} trainable parameters (the length of each of its sequences). */
+  static Model optimizerModel(OptimizerSettings s, int count) {
     GraphBuilder b = new GraphBuilder("AdamW", 0);
     ValueType seq = ValueType.sequence(ValueType.tensor(DataType.FLOAT, Shape.unknownRank()));
     Value lr = b.input("learning_rate", DataType.FLOAT, Shape.of(1L));
@@ -146,8 +147,7 @@ public final class ArtifactBuilder {
     Value m1 = b.input("first_order_moments", seq);
     Value m2 = b.input("second_order_moments", seq);
     if (s.maxGradNorm().isPresent()) {
-      grads = b.node(OpsetId.MICROSOFT, "InplaceClipGradNorm").inputs(grads).attr("max_norm", s.maxGradNorm().get())
-          .attr("norm_type", "fro").outputNames("clipped_gradients").build();
+      grads = clipToNorm(b, grads, count, s.maxGradNorm().get());
     }
     Value flag = b.node(OpsetId.MICROSOFT, "AdamWOptimizer").inputs(lr, step, params, grads, m1, m2)
         .attr("alpha", s.beta1()).attr("beta", s.beta2()).attr("epsilon", s.epsilon())
@@ -157,5 +157,33 @@ public final class ArtifactBuilder {
     // warning about the mismatch on every step
     b.output(b.node("Reshape").inputs(flag, b.longs(1)).outputNames("updated_flag").build());
     return b.model();
+  }
+
+  /**
+   * The gradients scaled by {@code min(1, maxNorm / (‖g‖ + 1e-6))}, ‖g‖ the norm of all of them together, as
+   * ORT's {@code InplaceClipGradNorm} scales them, but the same to the last bit in every session. ORT fills
+   * the sequences by iterating a hash map of the parameters, in an order that changes from one session (and
+   * process) to the next, and its kernel adds the tensors' squared norms in that order: the float sum, and so
+   * every clipped update, then differs in the last bits (a run and its resumed copy drifted apart). Here each
+   * tensor's norm is taken alone and the squares are sorted (TopK over all of them, smallest first) before
+   * they are added, so the total does not depend on the order. AdamW pairs the i-th gradient with the i-th parameter, so the
+   * clipped gradients keep their positions.
+   */
+  public static Value clipToNorm(GraphBuilder b, Value grads, int count, float maxNorm) {
+    Preconditions.checkArgument(count > 0, "clipping needs at least one gradient, got %s", count);
+    List<Value> tensors = new ArrayList<>(count);
+    List<Value> squares = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      Value g = b.node("SequenceAt").inputs(grads, b.constant(TensorData.scalar((long) i))).build();
+      tensors.add(g);
+      Value norm = b.node("ReduceL2").inputs(g).attr("keepdims", 0L).build();
+      squares.add(b.op("Reshape", b.op("Mul", norm, norm), b.longs(1)));
+    }
+    Value all = count == 1 ? squares.get(0) : b.node("Concat").inputs(squares).attr("axis", 0L).build();
+    Value sorted = b.node("TopK").inputs(all, b.longs(count)).attr("largest", 0L).build(2).get(0);
+    Value total = b.op("Sqrt", b.node("ReduceSum").inputs(sorted).attr("keepdims", 0L).build());
+    Value scale = b.op("Min", b.op("Div", b.scalar(maxNorm), b.op("Add", total, b.scalar(1e-6f))), b.scalar(1f));
+    List<Value> clipped = tensors.stream().map(g -> b.op("Mul", g, scale)).toList();
+    return b.node("SequenceConstruct").inputs(clipped).outputNames("clipped_gradients").build();
   }
 }

@@ -67,6 +67,7 @@ public final class GradientRules {
     notDifferentiable(m, OpsetId.ONNX, "integer quantisation appears only in exported inference models",
         "DynamicQuantizeLinear", "MatMulInteger");
     notDifferentiable(m, OpsetId.ONNX, "sequences appear only in optimizer graphs", "SequenceConstruct", "SequenceAt");
+    notDifferentiable(m, OpsetId.ONNX, "sorting appears only in the optimizer graph's gradient clipping", "TopK");
     notDifferentiable(m, OpsetId.MICROSOFT, "training-only kernel", "InPlaceAccumulatorV2", "AdamWOptimizer",
         "InplaceClipGradNorm", "SGDOptimizerV2", "ZeroGradient", "ReduceAllL2");
     notDifferentiable(m, OpsetId.MICROSOFT, "gradient kernel (no second derivatives)", "SoftmaxGrad_13",

@@ -3,14 +3,16 @@ package dev.loca.graph.ops;
 import static dev.loca.graph.ir.Attribute.Kind.INTS;
 
 import dev.loca.graph.ir.DataType;
+import dev.loca.graph.ir.Dim;
 import dev.loca.graph.ir.Shape;
 import dev.loca.graph.ir.TensorData;
 import dev.loca.graph.ir.ValueType;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Reductions as of opset 17: ReduceSum takes its axes as an input (since 13), ReduceMean, ReduceMax and
- * ReduceL2 as an attribute (until 18); ArgMax.
+ * ReduceL2 as an attribute (until 18); ArgMax; TopK (which sorts, when {@code k} is the whole axis).
  */
 final class ReductionOps {
   private ReductionOps() {}
@@ -53,5 +55,23 @@ final class ReductionOps {
               ctx.intAttr("keepdims") != 0, false) : Shape.unknownRank();
           return List.of(ValueType.tensor(DataType.INT64, out));
         }));
+    r.add(OpSchema.builder("", "TopK", 11).io("X, K", "Values, Indices")
+        .attr("axis", -1L).attr("largest", 1L).attr("sorted", 1L).infer(ReductionOps::topK));
+  }
+
+  /** TopK: the input's shape with {@code K} (when constant, else an unknown size) along the axis. */
+  private static List<ValueType> topK(InferenceContext ctx) {
+    ctx.requireType(0, NUMERIC);
+    ctx.requireType(1, DataType.INT64);
+    ctx.requireRank(1, 1);
+    Shape s = ctx.shape(0);
+    Shape out = Shape.unknownRank();
+    if (s.rankKnown()) {
+      int axis = Shapes.axis(ctx, ctx.intAttr("axis"), s.rank());
+      List<Dim> dims = new ArrayList<>(s.dims());
+      dims.set(axis, ctx.constant(1).<Dim>map(k -> new Dim.Fixed(k.toLongs()[0])).orElse(Dim.UNKNOWN));
+      out = Shape.of(dims);
+    }
+    return List.of(ValueType.tensor(ctx.dtype(0), out), ValueType.tensor(DataType.INT64, out));
   }
 }

@@ -402,6 +402,36 @@ class LinearAlgebraAndReductionOpsTest {
     assertExact(argMax(ix, 1, true, true), out.get(4));
   }
 
+  @Test
+  @OpTest("TopK")
+  void topKSortsTheWholeAxisLargestOrSmallestFirst() {
+    // few distinct values: ties, which must still come out in order
+    Nd x = Nd.randomInts(52, DataType.FLOAT, -3, 3, 3, 5);
+    List<Nd> out = OrtOps.run(c -> {
+      GraphBuilder g = c.b();
+      return List.of(
+          g.node("TopK").inputs(c.in("x"), g.longs(5)).build(2).get(0),
+          g.node("TopK").inputs(c.in("x"), g.longs(2)).attr("axis", 0L).attr("largest", 0L).build(2).get(0));
+    }, feed("x", x));
+    Nd descending = Nd.zeros(DataType.FLOAT, 3, 5);
+    for (int r = 0; r < 3; r++) {
+      double[] row = Arrays.copyOfRange(x.data, r * 5, r * 5 + 5);
+      Arrays.sort(row);
+      for (int k = 0; k < 5; k++) {
+        descending.set(row[4 - k], r, k);
+      }
+    }
+    assertExact(descending, out.get(0));
+    Nd smallestTwo = Nd.zeros(DataType.FLOAT, 2, 5);
+    for (int col = 0; col < 5; col++) {
+      double[] column = {x.get(0, col), x.get(1, col), x.get(2, col)};
+      Arrays.sort(column);
+      smallestTwo.set(column[0], 0, col);
+      smallestTwo.set(column[1], 1, col);
+    }
+    assertExact(smallestTwo, out.get(1));
+  }
+
   // ---- the builder rejects wrong uses when the node is added ----
 
   @Test
