@@ -17,6 +17,7 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.onnxruntime.OrtAllocator;
 import org.bytedeco.onnxruntime.OrtApi;
+import org.bytedeco.onnxruntime.OrtArenaCfg;
 import org.bytedeco.onnxruntime.OrtEnv;
 import org.bytedeco.onnxruntime.OrtMemoryInfo;
 import org.bytedeco.onnxruntime.OrtTrainingApi;
@@ -46,6 +47,35 @@ public final class OrtEnvironment implements AutoCloseable {
     OrtEnv handle = new OrtEnv();
     Native.check(lib.api, lib.api.CreateEnv(ORT_LOGGING_LEVEL_WARNING, logId, handle), "CreateEnv");
     this.env = handle;
+    try {
+      registerSharedCpuArena();
+    } catch (RuntimeException e) {
+      lib.api.ReleaseEnv(handle);
+      throw e;
+    }
+  }
+
+  /**
+   * Registers one CPU arena for the sessions that ask for it ({@code session.use_env_allocators}, as {@link
+   * SessionConfig#training()} does), so that a training session, its optimizer session and the teacher reuse
+   * each other's freed memory instead of each keeping its own peak for the whole run: the optimizer's
+   * gradient copies (ArtifactBuilder.clipToNorm) then fit into what the training step freed (tiny-p8-64
+   * bench at batch 16: peak RSS 1458 instead of 1550 MiB). ORT keeps one native environment per process, so a
+   * second {@code OrtEnvironment} finds the arena already registered, which is fine.
+   */
+  private void registerSharedCpuArena() {
+    OrtArenaCfg cfg = new OrtArenaCfg();
+    Native.check(lib.api, lib.api.CreateArenaCfg(0, -1, -1, -1, cfg), "CreateArenaCfg"); // ORT's defaults
+    try {
+      Native.check(lib.api, lib.api.CreateAndRegisterAllocator(env, lib.cpuMemoryInfo, cfg),
+          "CreateAndRegisterAllocator");
+    } catch (OrtFailure e) {
+      if (!e.ortMessage().contains("already")) {
+        throw e;
+      }
+    } finally {
+      lib.api.ReleaseArenaCfg(cfg);
+    }
   }
 
   /**

@@ -133,13 +133,15 @@ public record SessionConfig(
   }
 
   /**
-   * ORT's defaults without the memory pattern: what training sessions (and the teacher beside them) use. For
-   * a training graph the block ORT pre-plans holds far more than the tensors it keeps alive, and it is
-   * held for the whole run: the pattern raised the peak RSS of the tiny-p8-64 bench at batch 16 from
-   * 1.4 to 2.5 GiB at the same speed (docs/PERFORMANCE.md).
+   * What training sessions (and the teacher beside them) use: ORT's defaults without the memory pattern, on the
+   * environment's shared CPU arena. For a training graph the block ORT pre-plans holds far more than the tensors
+   * it keeps alive, and it is held for the whole run: the pattern raised the peak RSS of the tiny-p8-64 bench at
+   * batch 16 from 1.4 to 2.5 GiB at the same speed. The shared arena ({@code session.use_env_allocators}, see
+   * {@link OrtEnvironment}) lets the training, optimizer and teacher sessions reuse each other's freed memory
+   * (docs/PERFORMANCE.md).
    */
   public static SessionConfig training() {
-    return defaults().withMemoryPattern(false);
+    return defaults().withMemoryPattern(false).withConfigEntry("session.use_env_allocators", "1");
   }
 
   /** Returns a copy with {@code intraOpThreads} replaced (0 = ORT default). */

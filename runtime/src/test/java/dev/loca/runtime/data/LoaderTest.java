@@ -163,9 +163,12 @@ class LoaderTest {
     loader.next();
     loader.close();
     loader.close(); // twice is fine
-    List<String> left = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t))
-        .filter(Thread::isAlive).map(Thread::getName).filter(n -> n.startsWith("loca-data-")).toList();
-    assertEquals(List.of(), left);
+    List<Thread> workers = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t))
+        .filter(t -> t.getName().startsWith("loca-data-")).toList();
+    for (Thread t : workers) {
+      t.join(5_000); // the pool counts a worker as gone just before its thread returns from run()
+    }
+    assertEquals(List.of(), workers.stream().filter(Thread::isAlive).map(Thread::getName).toList());
     assertThrows(IllegalStateException.class, loader::next);
     assertFalse(Thread.currentThread().isInterrupted());
   }

@@ -25,7 +25,8 @@ class SessionConfigTest {
     assertEquals(Optional.empty(), d.profilingPrefix());
     assertTrue(d.memoryPattern(), "ORT's default");
     assertFalse(SessionConfig.training().memoryPattern());
-    assertEquals(d, SessionConfig.training().withMemoryPattern(true));
+    assertEquals(Map.of("session.use_env_allocators", "1"), SessionConfig.training().configEntries());
+    assertEquals(d, SessionConfig.training().withMemoryPattern(true).withConfigEntries(Map.of()));
     SessionConfig c =
         d.withIntraOpThreads(2)
             .withInterOpThreads(1)
