@@ -14,6 +14,7 @@ import dev.loca.runtime.loop.DivergenceGuard;
 import dev.loca.runtime.loop.MetricsLog;
 import dev.loca.runtime.loop.Plots;
 import dev.loca.runtime.loop.ProgressBar;
+import dev.loca.runtime.loop.RssMeter;
 import dev.loca.runtime.loop.Schedules;
 import dev.loca.runtime.loop.StopSignal;
 import dev.loca.runtime.ort.SessionConfig;
@@ -212,6 +213,7 @@ public final class Pretrainer {
     m.put("images_per_s", imagesPerSecond);
     m.put("data_wait_ms", waitMs);
     m.put("step_ms", stepMs);
+    m.put("rss_mb", RssMeter.residentBytes() / (1024.0 * 1024.0)); // to see that native memory stays flat
     return m;
   }
 }
