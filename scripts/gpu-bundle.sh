@@ -69,7 +69,7 @@ cat > "$app/bin/loca" <<'LAUNCHER'
 #!/usr/bin/env sh
 # The loca executable of the GPU bundle: the bundled runtime, the GPU natives (lib/natives) before the program.
 here=$(cd "$(dirname "$0")/.." && pwd)
-exec "$here/jre/bin/java" -XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10 ${LOCA_JAVA_OPTS:--Xmx8g} -Dorg.bytedeco.javacpp.platform.extension=-gpu \
+exec "$here/jre/bin/java" -XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10 -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 ${LOCA_JAVA_OPTS:--Xmx8g} -Dorg.bytedeco.javacpp.platform.extension=-gpu \
   -cp "$here/lib/natives:$here/lib/loca.jar" dev.loca.train.cli.LocaMain "$@"
 LAUNCHER
 chmod +x "$app/bin/loca" "$app/gpu-check.sh"
