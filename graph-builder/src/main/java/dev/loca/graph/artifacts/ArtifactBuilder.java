@@ -166,8 +166,8 @@ public final class ArtifactBuilder {
    * process) to the next, and its kernel adds the tensors' squared norms in that order: the float sum, and so
    * every clipped update, then differs in the last bits (a run and its resumed copy drifted apart). Here each
    * tensor's norm is taken alone and the squares are sorted (TopK over all of them, smallest first) before
-   * they are added, so the total does not depend on the order. AdamW pairs the i-th gradient with the i-th parameter, so the
-   * clipped gradients keep their positions.
+   * they are added, so the total does not depend on the order. AdamW pairs the i-th gradient with the i-th
+   * parameter, so the clipped gradients keep their positions.
    */
   public static Value clipToNorm(GraphBuilder b, Value grads, int count, float maxNorm) {
     Preconditions.checkArgument(count > 0, "clipping needs at least one gradient, got %s", count);

@@ -127,7 +127,10 @@ public record SessionConfig(
     configEntries = ImmutableMap.copyOf(configEntries);
   }
 
-  /** Returns ORT's defaults: ORT-chosen thread counts, all optimisations, CPU, no profiling, no entries, memory pattern on. */
+  /**
+   * Returns ORT's defaults: ORT-chosen thread counts, all optimisations, CPU, no profiling, no entries, memory
+   * pattern on.
+   */
   public static SessionConfig defaults() {
     return new SessionConfig(0, 0, OptimizationLevel.ALL, Device.cpu(), Optional.empty(), Map.of(), true);
   }
