@@ -213,7 +213,10 @@ public final class Pretrainer {
     m.put("images_per_s", imagesPerSecond);
     m.put("data_wait_ms", waitMs);
     m.put("step_ms", stepMs);
-    m.put("rss_mb", RssMeter.residentBytes() / (1024.0 * 1024.0)); // to see that native memory stays flat
+    long rss = RssMeter.residentBytes(); // to see that native memory stays flat; −1 where /proc cannot tell
+    if (rss >= 0) {
+      m.put("rss_mb", rss / (1024.0 * 1024.0));
+    }
     return m;
   }
 }
